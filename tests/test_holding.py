@@ -1,0 +1,122 @@
+"""Ordering and holding: nothing is sent without an account, nothing vanishes."""
+
+from core_helpers import make
+
+
+def test_activity_before_group_is_held_then_released_in_order():
+    analytics, tracker, logger, _ = make()
+    analytics.page("Dashboard", "Home")
+    analytics.track("Opened app")
+    analytics.identify("u1")
+    assert tracker.sent("track") == []
+    assert analytics.status()["held_for_account"] == ['page("Dashboard", "Home")', 'page("Dashboard", "Home")', 'track("Opened app")']
+    analytics.group("acme")
+    kinds = [c[0] for c in tracker.sent()]
+    assert kinds == ["go", "go", "track", "track", "track"]
+    assert tracker.sent("track") == [
+        ("track", "Viewed Dashboard Page", "Dashboard"),
+        ("track", "Viewed Dashboard Home Page", "Dashboard"),
+        ("track", "Opened app", "Dashboard"),
+    ]
+    assert analytics.status()["held_for_account"] == []
+    assert any("held" in m for m in logger.messages("debug"))
+
+
+def test_nothing_sent_without_an_account():
+    analytics, tracker, _, _ = make()
+    analytics.track("a")
+    analytics.group("acme")   # account but no user yet
+    analytics.track("b")
+    assert tracker.sent("track") == []
+    analytics.identify("u1")
+    assert [c[1] for c in tracker.sent("track")] == ["a", "b"]
+
+
+def test_bound_drops_oldest_first_and_counts():
+    analytics, tracker, logger, _ = make(holdLimit=3)
+    for n in range(5):
+        analytics.track("e%d" % n)
+    status = analytics.status()
+    assert status["held_for_account"] == ['track("e2")', 'track("e3")', 'track("e4")']
+    assert status["dropped_count"] == 2
+    assert [d["call"] for d in status["dropped"]] == ['track("e0")', 'track("e1")']
+    assert all("waited for an account" in d["reason"] for d in status["dropped"])
+    assert len([m for m in logger.messages("warn") if "dropped" in m]) == 2
+    analytics.identify("u")
+    analytics.group("g")
+    assert [c[1] for c in tracker.sent("track")] == ["e2", "e3", "e4"]
+
+
+def test_calls_before_collector_loads_are_replayed_in_order():
+    analytics, tracker, _, _ = make(auto_ready=False)
+    analytics.identify("u1")
+    analytics.group("g1")
+    analytics.track("t1")
+    assert tracker.sent() == []
+    assert len(analytics.status()["waiting_for_collector"]) == 3
+    tracker.ready()
+    assert [c[0] for c in tracker.sent()] == ["go", "go", "track"]
+    assert analytics.delivered == 3
+
+
+def test_collector_failure_keeps_calls_and_reports():
+    analytics, tracker, logger, _ = make(auto_ready=False)
+    analytics.identify("u1")
+    analytics.group("g1")
+    analytics.track("t1")
+    tracker.fail("404")
+    assert analytics.tracker_state == "failed"
+    assert analytics.status()["waiting_for_collector"] == ['identify("u1")', 'group("g1")', 'track("t1")']
+    assert any("failed to load (404)" in m for m in logger.messages("error"))
+
+
+def test_held_calls_survive_a_reload():
+    first, _, _, storage = make(auto_ready=False)
+    first.identify("u1")
+    first.track("early")
+    first.group("g1")
+    second, tracker, _, _ = make(storage=storage)
+    assert [c[0] for c in tracker.sent()] == ["go", "go", "track"]
+    third, tracker3, _, _ = make(storage=storage)
+    assert tracker3.sent() == []   # delivered once, not again
+
+
+def test_calls_before_load_are_kept_until_load():
+    analytics, tracker, _, _ = make(load=False)
+    analytics.identify("u1")
+    analytics.group("g1")
+    assert analytics.status()["pending_load"] == ['identify("u1")', 'group("g1")']
+    analytics.load({"serviceId": "SP-1"})
+    assert [c[0] for c in tracker.sent()] == ["go", "go"]
+
+
+def test_reset_drops_activity_waiting_for_account_with_reason():
+    analytics, _, _, _ = make()
+    analytics.track("anon")
+    analytics.reset()
+    status = analytics.status()
+    assert status["held_for_account"] == []
+    assert status["dropped"] == [{"call": 'track("anon")', "reason": "reset() before an account was known"}]
+
+
+def test_every_call_accounted_for():
+    analytics, tracker, _, _ = make(auto_ready=False, holdLimit=2)
+    calls = 0
+    for n in range(4):
+        analytics.track("t%d" % n); calls += 1
+    analytics.identify(None); calls += 1
+    analytics.identify("u"); calls += 1
+    analytics.group("g"); calls += 1
+    status = analytics.status()
+    # t0,t1 dropped by the bound; identify(None) dropped; identify, group, t2, t3 wait.
+    assert status["dropped_count"] + len(status["waiting_for_collector"]) + len(status["held_for_account"]) == calls
+    tracker.ready()
+    status = analytics.status()
+    assert analytics.delivered + status["dropped_count"] == calls
+
+
+def test_callbacks_run_after_the_call():
+    analytics, tracker, _, _ = make()
+    seen = []
+    analytics.identify("u1", {}, None, lambda: seen.append(len(tracker.sent())))
+    assert seen == [1]

@@ -1,0 +1,82 @@
+"""Who the user is and which account (group) they are in, kept in storage.
+
+Same id (or no previous id) merges traits; a different id replaces them.
+Every change is written through to the storage port at once, so a second
+instance over the same storage, or the next page load, sees the same state.
+"""
+
+import random
+
+from . import storage as keys
+from .values import to_id
+
+
+def new_anonymous_id():
+    """A random version-4 UUID string (no ``uuid`` module on MicroPython)."""
+    parts = [random.getrandbits(32) for _ in range(4)]
+    text = "%08x%08x%08x%08x" % tuple(parts)
+    variant = "89ab"[int(text[16], 16) % 4]
+    return "%s-%s-4%s-%s%s-%s" % (text[:8], text[8:12], text[13:16], variant, text[17:20], text[20:32])
+
+
+class Party:
+    """An id plus traits, persisted under two storage keys (user or group)."""
+
+    def __init__(self, storage, id_key, traits_key, what):
+        self._storage = storage
+        self._id_key = id_key
+        self._traits_key = traits_key
+        stored_id = keys.load(storage, id_key)
+        self.id = to_id(stored_id, what)[0] if stored_id is not None else None
+        traits = keys.load(storage, traits_key, {})
+        self.traits = traits if isinstance(traits, dict) else {}
+
+    def update(self, new_id, traits):
+        """Set id (None keeps the current one) and merge or replace traits."""
+        if new_id is not None and new_id != self.id:
+            self.id = new_id
+            self.traits = dict(traits)
+        else:
+            merged = dict(self.traits)
+            merged.update(traits)
+            self.traits = merged
+        keys.save(self._storage, self._id_key, self.id)
+        keys.save(self._storage, self._traits_key, self.traits)
+
+    def clear(self):
+        self.id = None
+        self.traits = {}
+        keys.save(self._storage, self._id_key, None)
+        keys.save(self._storage, self._traits_key, None)
+
+
+class Identity:
+    """User, anonymous id, account and current module of this browser."""
+
+    def __init__(self, storage):
+        self._storage = storage
+        self.user = Party(storage, keys.USER_ID, keys.USER_TRAITS, "user")
+        self.group = Party(storage, keys.GROUP_ID, keys.GROUP_TRAITS, "group")
+        anonymous = keys.load(storage, keys.ANONYMOUS_ID)
+        self.anonymous_id = str(anonymous) if anonymous not in (None, "") else None
+        if self.anonymous_id is None:
+            self._new_anonymous_id()
+        module = keys.load(storage, keys.MODULE)
+        self.module = module if isinstance(module, str) else None
+
+    def _new_anonymous_id(self):
+        self.anonymous_id = new_anonymous_id()
+        keys.save(self._storage, keys.ANONYMOUS_ID, self.anonymous_id)
+
+    def set_module(self, module):
+        self.module = module
+        keys.save(self._storage, keys.MODULE, module)
+
+    def has_account(self):
+        """Totango attributes activity only to a known user in a known account."""
+        return self.user.id is not None and self.group.id is not None
+
+    def reset(self):
+        self.user.clear()
+        self.group.clear()
+        self._new_anonymous_id()
