@@ -53,13 +53,14 @@ def describe(kind, args):
 class Analytics:
     """analytics.js-style API for Totango. Ports default to in-memory ones.
 
-    ``port_factory`` (optional) returns ``{"storage":…, "tracker":…, "logger":…}``
+    ``context`` (optional) returns the page's ``{path, url, title, referrer, search}``.
+    ``port_factory`` (optional) returns ``{"storage":…, "tracker":…, "logger":…, "context":…}``
     at ``load`` time for ports not given here; the package façade uses it to
     pick the browser bridge only when running in a page.
     """
 
-    def __init__(self, storage=None, tracker=None, logger=None, port_factory=None):
-        self._ports = {"storage": storage, "tracker": tracker, "logger": logger}
+    def __init__(self, storage=None, tracker=None, logger=None, context=None, port_factory=None):
+        self._ports = {"storage": storage, "tracker": tracker, "logger": logger, "context": context}
         self._port_factory = port_factory
         self.settings = None
         self.identity = None
@@ -349,6 +350,11 @@ class Analytics:
             self._collector_options["module"] = category
             self._port("tracker").set_options(self._collector_options)
         self._seen_page = True
+        context = self._ports["context"]
+        if context is not None:
+            for key, value in context().items():
+                properties.setdefault(key, value)
+            self._log("debug", "%s on %s" % (call, properties.get("path")))
         warnings = []
         commands = self.destination.page_activities(category, name, self.identity.module, warnings)
         self._warn_all(call, warnings)

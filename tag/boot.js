@@ -1,0 +1,138 @@
+/* totango_py boot: loads the Python runtime and the totango_py package from
+   this folder, then lets Python take over window.analytics. Only transport
+   lives here: encoding queued calls as JSON, and calling back page functions. */
+(function () {
+  "use strict";
+  var a = window.analytics;
+  if (!a || a._booting) return;
+  a._booting = true;
+  var script = document.currentScript;
+  var base = (script && script.src || "").replace(/[^\/]*$/, "");
+  var times = a._times = { bootStart: performance.now() };
+  var settings = a._settings || {};
+  var runtime = settings.runtime === "pyodide" ? "pyodide" : "micropython";
+  var SKIP = "__totango_py_skipped__";
+  var FN = "__totango_py_fn__";
+  var fns = [];
+
+  function skipped(reason) { var o = {}; o[SKIP] = reason; return o; }
+
+  // Plain JSON-able copy: Dates become ISO strings, cycles/functions/DOM nodes
+  // become a "skipped" marker that Python reports.
+  function encode(value, seen) {
+    var type = typeof value;
+    if (value === null || type === "string" || type === "boolean") return value;
+    if (type === "number") return isFinite(value) ? value : skipped("not a finite number");
+    if (type === "bigint") return value.toString();
+    if (type === "undefined") return undefined;
+    if (type === "function") return skipped("a function cannot be sent");
+    if (type !== "object") return skipped("a " + type + " cannot be sent");
+    if (value instanceof Date) return isNaN(value) ? skipped("an invalid Date") : value.toISOString();
+    if (seen.indexOf(value) >= 0) return skipped("it refers back to itself (cycle)");
+    if (value.nodeType || value === window) return skipped("a page element cannot be sent");
+    seen.push(value);
+    var out;
+    if (Array.isArray(value)) {
+      out = [];
+      for (var i = 0; i < value.length; i++) {
+        var item = encode(value[i], seen);
+        out.push(item === undefined ? null : item);
+      }
+    } else {
+      out = {};
+      for (var key in value) {
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        var enc;
+        try { enc = encode(value[key], seen); } catch (e) { enc = skipped("reading it failed: " + e); }
+        if (enc !== undefined) out[key] = enc;
+      }
+    }
+    seen.pop();
+    return out;
+  }
+
+  function encodeCall(call) {
+    var out = [call[0]];
+    for (var i = 1; i < call.length; i++) {
+      if (typeof call[i] === "function") {
+        var marker = {};
+        marker[FN] = fns.push(call[i]) - 1;
+        out.push(marker);
+      } else {
+        var enc = encode(call[i], []);
+        out.push(enc === undefined ? null : enc);
+      }
+    }
+    return out;
+  }
+
+  a._take = function () {
+    var calls = a.splice(0, a.length);
+    return JSON.stringify(calls.map(encodeCall));
+  };
+  a._callFn = function (index) {
+    var fn = fns[index];
+    fns[index] = null;
+    if (fn) fn();
+  };
+  a._kick = function () {
+    if (!a._drain || a._scheduled) return;
+    a._scheduled = true;
+    queueMicrotask(function () {
+      a._scheduled = false;
+      try { a._drain(); } catch (e) { console.error("[totango_py]", e); }
+    });
+  };
+  function snapshot(which) {
+    if (!a._state) return undefined;
+    a._drain();
+    var party = JSON.parse(a._state())[which];
+    return { id: function () { return party.id; }, traits: function () { return party.traits; } };
+  }
+  a.user = function () { return snapshot("user"); };
+  var queueGroup = a.group;
+  a.group = function () {
+    return arguments.length === 0 ? snapshot("group") : queueGroup.apply(a, arguments);
+  };
+  a.status = function () {
+    var status = a._status ? JSON.parse(a._status()) : { tracker: "booting" };
+    status.runtime = runtime;
+    status.times = times;
+    if (a._failed) status.bootError = a._failed;
+    return status;
+  };
+
+  function fail(error) {
+    a._failed = String(error && error.message || error);
+    console.error("[totango_py] could not start: " + a._failed + " (calls are kept and retried on the next page)");
+    window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } }));
+  }
+
+  var bundle = fetch(base + "totango_py.json").then(function (r) {
+    if (!r.ok) throw new Error("totango_py.json: HTTP " + r.status);
+    return r.json();
+  });
+  var interpreter = runtime === "pyodide"
+    ? import(base + "pyodide/pyodide.mjs").then(function (m) {
+        return m.loadPyodide({ indexURL: base + "pyodide/", packages: [] });
+      })
+    : import(base + "micropython/micropython.mjs").then(function (m) {
+        return m.loadMicroPython({ linebuffer: true });
+      });
+  Promise.all([interpreter, bundle]).then(function (loaded) {
+    var py = loaded[0], files = loaded[1];
+    times.runtimeReady = performance.now();
+    var root = "/totango_py_lib";
+    var made = {};
+    Object.keys(files).forEach(function (path) {
+      var parts = (root + "/" + path).split("/");
+      for (var i = 2; i < parts.length; i++) {
+        var dir = parts.slice(0, i).join("/");
+        if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
+      }
+      py.FS.writeFile(root + "/" + path, files[path]);
+    });
+    py.runPython("import sys\nsys.path.insert(0, '" + root + "')\nfrom totango_py.browser import tag\ntag.start()");
+    times.pythonReady = performance.now();
+  }).catch(fail);
+})();

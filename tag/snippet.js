@@ -1,0 +1,45 @@
+/* totango_py snippet: put it inline, first thing in <head>. Set TAG to where
+   the tag folder is served. Calls are queued (and kept across a quick page
+   exit) until Python has booted and takes them over, in order. */
+(function (TAG) {
+  var a = window.analytics = window.analytics || [];
+  if (a.initialized || a.invoked) return;
+  a.invoked = true;
+  var KEY = "totango_py_queue";
+  var calls = ["identify", "group", "page", "track", "reset", "ready", "debug"];
+  function method(name) {
+    return function () {
+      if (arguments.length === 0 && name === "group") return undefined;
+      var call = Array.prototype.slice.call(arguments);
+      call.unshift(name);
+      a.push(call);
+      if (a._kick) a._kick();
+      return a;
+    };
+  }
+  for (var i = 0; i < calls.length; i++) a[calls[i]] = method(calls[i]);
+  a.load = function (settings) {
+    if (a._settings) return;
+    a._settings = settings || {};
+    var s = document.createElement("script");
+    s.async = true;
+    s.src = TAG + "boot.js";
+    document.head.appendChild(s);
+  };
+  try {
+    var kept = JSON.parse(localStorage.getItem(KEY) || "[]");
+    localStorage.removeItem(KEY);
+    for (var k = 0; k < kept.length; k++) a.push(kept[k]);
+  } catch (e) {}
+  addEventListener("pagehide", function () {
+    var keep = [];
+    for (var j = 0; j < a.length; j++) {
+      if (a[j][0] === "ready" || a[j][0] === "debug") continue;
+      try { keep.push(JSON.parse(JSON.stringify(a[j]))); } catch (e) {}
+    }
+    try {
+      if (keep.length) localStorage.setItem(KEY, JSON.stringify(keep));
+      else localStorage.removeItem(KEY);
+    } catch (e) {}
+  });
+})("/tag/");

@@ -1,0 +1,23 @@
+// Runs tests/micropython/scenario.py on MicroPython (WebAssembly) under Node.
+// Usage: node run_scenario.mjs <project-root>
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+const root = process.argv[2];
+const { loadMicroPython } = await import(
+  join(root, "node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs"));
+let out = "";
+const mp = await loadMicroPython({ stdout: (line) => { out += line + "\n"; }, linebuffer: true });
+mp.FS.mkdir("/totango_py");
+for (const name of readdirSync(join(root, "totango_py"))) {
+  if (name.endsWith(".py")) {
+    mp.FS.writeFile("/totango_py/" + name, readFileSync(join(root, "totango_py", name)));
+  }
+}
+try {
+  mp.runPython("import sys\nsys.path.insert(0, '/')\n" + readFileSync(join(root, "tests/micropython/scenario.py"), "utf8"));
+} catch (error) {
+  process.stderr.write(String(error && error.message || error) + "\n");
+  process.exit(1);
+}
+process.stdout.write(out);

@@ -1,0 +1,22 @@
+"""The same core gives byte-identical output on MicroPython (WebAssembly, under Node) and CPython."""
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+SCENARIO = os.path.join(ROOT, "tests", "micropython", "scenario.py")
+RUNNER = os.path.join(ROOT, "tests", "micropython", "run_scenario.mjs")
+
+
+def test_scenario_identical_on_micropython_and_cpython():
+    assert os.path.isdir(os.path.join(ROOT, "node_modules", "@micropython")), \
+        "node_modules missing: run `npm ci` (python3 build.py test does it)"
+    micropython = subprocess.run(["node", RUNNER, ROOT], capture_output=True, timeout=120)
+    assert micropython.returncode == 0, micropython.stderr.decode()
+    cpython = subprocess.run([sys.executable, SCENARIO], capture_output=True, timeout=60,
+                             env=dict(os.environ, PYTHONPATH=ROOT))
+    assert cpython.returncode == 0, cpython.stderr.decode()
+    assert micropython.stdout.startswith(b'{"commands":[["load"')
+    assert micropython.stdout == cpython.stdout

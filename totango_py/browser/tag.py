@@ -1,0 +1,64 @@
+"""Hands ``window.analytics`` (the snippet's queue) over to Python.
+
+The snippet keeps queueing ``[method, ...args]``; ``boot.js`` encodes queued
+calls as JSON and asks Python to drain them once per microtask, so a call
+from page code costs an array push. Callbacks stay in JavaScript and are
+called back by index after Python has handled their call.
+"""
+
+import json
+
+import js
+
+from .. import analytics
+from ..settings import SettingsError
+from . import ffi
+
+_FN = "__totango_py_fn__"
+
+
+def _callback(queue, index):
+    def call():
+        queue._callFn(index)
+
+    return call
+
+
+def _drain(*_):
+    queue = js.window.analytics
+    for item in json.loads(str(queue._take())):
+        args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg for arg in item[1:]]
+        analytics.call(item[0], args)
+
+
+def _state(*_):
+    return json.dumps({
+        "user": {"id": analytics.user().id(), "traits": analytics.user().traits()},
+        "group": {"id": analytics.group().id(), "traits": analytics.group().traits()},
+        "anonymousId": analytics.identity.anonymous_id if analytics.identity else None,
+    })
+
+
+def _status(*_):
+    status = analytics.status()
+    status["python"] = ffi.RUNTIME
+    return json.dumps(status)
+
+
+def start():
+    """Load with the snippet's settings, then drain and take over the queue."""
+    queue = js.window.analytics
+    settings = ffi.to_py(queue._settings) or {}
+    try:
+        analytics.load(settings)
+    except SettingsError as error:
+        message = "[totango_py] analytics.load: %s" % error
+        js.console.error(message)
+        queue._failed = message
+        js.window.dispatchEvent(js.CustomEvent.new("totango:error", ffi.to_js({"detail": {"reason": message}})))
+        return
+    queue._state = ffi.create_proxy(_state)
+    queue._status = ffi.create_proxy(_status)
+    queue._drain = ffi.create_proxy(_drain)
+    queue.initialized = True
+    _drain()
