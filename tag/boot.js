@@ -73,7 +73,12 @@
   a._callFn = function (index) {
     var fn = fns[index];
     fns[index] = null;
-    if (fn) fn();
+    try { if (fn) fn(); } catch (e) { console.error("[totango_py] a callback threw:", e); }
+  };
+  // Python on MicroPython cannot catch a JS exception: risky calls go through this.
+  a._guard = function (t, n, args) {
+    try { return { ok: true, value: t[n].apply(t, args) }; }
+    catch (e) { return { ok: false, error: String(e && e.message || e) }; }
   };
   a._kick = function () {
     if (!a._drain || a._scheduled) return;

@@ -1,12 +1,17 @@
 """Every difference between Pyodide and MicroPython, in one place.
 
 Data crosses the boundary as JSON text, which both interpreters handle the
-same way (and which turns JS Dates into ISO strings); only functions and
-null/undefined need per-interpreter care.
+same way (and which turns JS Dates into ISO strings); functions and
+null/undefined need per-interpreter care. And on MicroPython an exception
+thrown by JavaScript cannot be caught by Python: it escapes the whole run.
+So every JS operation that may throw goes through ``call``/``get``/``put``,
+which run it inside a JavaScript try/catch and raise ``JsError`` instead.
 
     from totango_py.browser import ffi
-    ffi.to_js({"a": 1})        # a plain JS object
-    ffi.is_none(js_value)      # True for None, JS null and JS undefined
+    ffi.to_js({"a": 1})                                   # a plain JS object
+    ffi.is_none(js_value)                                 # None, JS null or JS undefined
+    store = ffi.get(js.window, "localStorage")            # raises JsError, never escapes
+    ffi.call(store, "setItem", "k", "v")
 """
 
 import json
@@ -23,6 +28,47 @@ except ImportError:
 
     _jsnull = None
     RUNTIME = "micropython"
+
+
+# Runs ``target[name](...args)`` and reports instead of throwing. boot.js
+# provides it (no eval under a strict CSP); PyScript pages allow Function().
+_GUARD_BODY = ("try { return {ok: true, value: t[n].apply(t, a)}; } "
+               "catch (e) { return {ok: false, error: String(e && e.message || e)}; }")
+_guard = None
+
+
+class JsError(Exception):
+    """A JavaScript exception, turned into a Python one."""
+
+
+def _guarded():
+    global _guard
+    if _guard is None:
+        queue = getattr(js.window, "analytics", None)
+        existing = getattr(queue, "_guard", None) if not is_none(queue) else None
+        _guard = existing if not is_none(existing) else js.Function.new("t", "n", "a", _GUARD_BODY)
+    return _guard
+
+
+def call(target, name, *args):
+    """``target[name](*args)``; a JS exception becomes ``JsError``."""
+    array = js.Array.new()
+    for arg in args:
+        array.push(arg)
+    result = _guarded()(target, name, array)
+    if not result.ok:
+        raise JsError("%s: %s" % (name, result.error))
+    return result.value
+
+
+def get(target, name):
+    """``target[name]``, through getters that may throw."""
+    return call(js.Reflect, "get", target, name)
+
+
+def put(target, name, value):
+    """``target[name] = value``, through setters that may throw."""
+    call(js.Reflect, "set", target, name, value)
 
 
 def create_proxy(function):

@@ -17,41 +17,47 @@ _YEAR = 365 * 24 * 3600
 
 class LocalStorage:
     def __init__(self):
-        store = js.window.localStorage
-        store.setItem(_PROBE, "1")
-        store.removeItem(_PROBE)
+        store = ffi.get(js.window, "localStorage")
+        if ffi.is_none(store):
+            raise ffi.JsError("no localStorage")
+        ffi.call(store, "setItem", _PROBE, "1")
+        ffi.call(store, "removeItem", _PROBE)
         self._store = store
 
     def get(self, key):
-        return ffi.text(self._store.getItem(key))
+        return ffi.text(ffi.call(self._store, "getItem", key))
 
     def set(self, key, text):
-        self._store.setItem(key, text)
+        ffi.call(self._store, "setItem", key, text)
 
     def remove(self, key):
-        self._store.removeItem(key)
+        ffi.call(self._store, "removeItem", key)
+
+
+def _cookies():
+    return str(ffi.get(js.document, "cookie"))
 
 
 class CookieStorage:
     def __init__(self):
-        js.document.cookie = _PROBE + "=1; path=/; SameSite=Lax"
-        if (_PROBE + "=1") not in str(js.document.cookie):
-            raise RuntimeError("cookies are disabled")
+        ffi.put(js.document, "cookie", _PROBE + "=1; path=/; SameSite=Lax")
+        if (_PROBE + "=1") not in _cookies():
+            raise ffi.JsError("cookies are disabled")
         self.remove(_PROBE)
 
     def get(self, key):
-        for part in str(js.document.cookie).split(";"):
+        for part in _cookies().split(";"):
             name, _, value = part.strip().partition("=")
             if name == key:
-                return ffi.text(js.decodeURIComponent(value))
+                return ffi.text(ffi.call(js.window, "decodeURIComponent", value))
         return None
 
     def set(self, key, text):
-        js.document.cookie = "%s=%s; path=/; max-age=%d; SameSite=Lax" % (
-            key, js.encodeURIComponent(text), _YEAR)
+        value = ffi.call(js.window, "encodeURIComponent", text)
+        ffi.put(js.document, "cookie", "%s=%s; path=/; max-age=%d; SameSite=Lax" % (key, value, _YEAR))
 
     def remove(self, key):
-        js.document.cookie = key + "=; path=/; max-age=0; SameSite=Lax"
+        ffi.put(js.document, "cookie", key + "=; path=/; max-age=0; SameSite=Lax")
 
 
 class BrowserStorage:

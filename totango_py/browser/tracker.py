@@ -110,10 +110,11 @@ class BrowserTracker:
         js.window.totango_options = ffi.to_js(options)
 
     def send(self, command):
+        """Call the collector; its exceptions become ``ffi.JsError`` for the core to report."""
         totango = js.window.totango
         if command[0] == "go":
-            totango.go(ffi.to_js(command[1]))
-        elif command[1:] and command[2] is not None:
-            totango.track(command[1], command[2])
+            ffi.call(totango, "go", ffi.to_js(command[1]))
+        elif command[2] is not None:
+            ffi.call(totango, "track", command[1], command[2])
         else:
-            totango.track(command[1])
+            ffi.call(totango, "track", command[1])

@@ -1,0 +1,138 @@
+"""The tag in real Chromium, on both runtimes, checked on the wire at the local Totango receiver."""
+
+import pytest
+
+from conftest import RUNTIMES
+from page_helpers import SERVICE_ID, activities, tag_page, wait_pixels, wait_status
+
+pytestmark = pytest.mark.parametrize("runtime", RUNTIMES)
+
+SIGN_IN = """
+analytics.identify('u-42', {email: 'ann@initech.example', name: 'Ann', created: new Date(Date.UTC(2024, 0, 2, 3, 4, 5, 678))});
+analytics.group('initech', {name: 'Initech', plan: 'Paying'});
+"""
+
+
+def test_first_line_calls_arrive_in_order(site, server, watched, runtime):
+    calls = SIGN_IN + "".join("analytics.track('Step %d');\n" % n for n in range(1, 6))
+    watched.goto(server.url + tag_page(site, "first-line-" + runtime, runtime, calls))
+    records = wait_pixels(server, 6)
+    assert [a[0] for a in activities(records)] == ["Step %d" % n for n in range(1, 6)]
+    assert all(r["service_id"] == SERVICE_ID for r in records)
+    assert watched.errors == []
+
+
+def test_identify_group_page_track_on_the_wire(site, server, watched, runtime):
+    calls = SIGN_IN + "analytics.page('Billing', 'Invoices');\nanalytics.track('Paid');\n"
+    watched.goto(server.url + tag_page(site, "flow-" + runtime, runtime, calls))
+    records = wait_pixels(server, 5)
+    assert activities(records) == [
+        ("Viewed Billing Page", "Billing", "initech", "u-42"),
+        ("Viewed Billing Invoices Page", "Billing", "initech", "u-42"),
+        ("Paid", "Billing", "initech", "u-42"),
+    ]
+    identified = [r for r in records if r["activity"] is None]
+    assert identified, "no identification pixel"
+    last = identified[-1]
+    assert last["account_name"] == "Initech" and last["account_attributes"]["plan"] == "Paying"
+    assert last["user_name"] == "Ann"
+    assert last["user_attributes"]["Create Date"] == "2024-01-02T03:04:05.678Z"
+    assert last["user_attributes"]["email"] == "ann@initech.example"
+    assert watched.errors == []
+
+
+def test_reload_keeps_the_account(site, server, watched, runtime):
+    url = server.url + tag_page(site, "reload-a-" + runtime, runtime, SIGN_IN)
+    watched.goto(url)
+    wait_status(watched, "s.tracker === 'ready' && s.delivered >= 2")
+    stored = watched.evaluate("[localStorage.getItem('ajs_group_id'), localStorage.getItem('ajs_group_properties')]")
+    assert stored == ['"initech"', '{"name": "Initech", "plan": "Paying"}']
+    seen = len(server.received())
+    watched.goto(server.url + tag_page(site, "reload-b-" + runtime, runtime, "analytics.track('After reload');"))
+    records = wait_pixels(server, 1, since=server.received()[-1]["seq"] if seen else 0)
+    tracked = [r for r in wait_pixels(server, seen + 1) if r["activity"] == "After reload"]
+    assert [(r["account"], r["user"]) for r in tracked] == [("initech", "u-42")]
+    assert records and watched.errors == []
+
+
+def test_activity_before_group_is_held_then_delivered(site, server, watched, runtime):
+    calls = "analytics.page('Dashboard', 'Home');\nanalytics.track('Opened');\n"
+    watched.goto(server.url + tag_page(site, "held-" + runtime, runtime, calls))
+    status = wait_status(watched, "s.tracker === 'ready' && s.held_for_account.length === 3")
+    assert status["held_for_account"] == ['page("Dashboard", "Home")', 'page("Dashboard", "Home")', 'track("Opened")']
+    assert [r for r in server.received() if r["activity"]] == []
+    watched.evaluate("analytics.identify('u-1'); analytics.group('acme', {name: 'Acme'});")
+    records = wait_pixels(server, 4)
+    assert activities(records) == [
+        ("Viewed Dashboard Page", "Dashboard", "acme", "u-1"),
+        ("Viewed Dashboard Home Page", "Dashboard", "acme", "u-1"),
+        ("Opened", "Dashboard", "acme", "u-1"),
+    ]
+    assert watched.errors == []
+
+
+THROWING_STORAGE = """<script>
+Object.defineProperty(window, 'localStorage', {get: function () { throw new DOMException('denied', 'SecurityError'); }});
+</script>"""
+
+
+def test_local_storage_throwing_falls_back(site, server, watched, runtime):
+    calls = SIGN_IN + "analytics.track('Works anyway');"
+    watched.goto(server.url + tag_page(site, "nostore-" + runtime, runtime, calls, head=THROWING_STORAGE))
+    records = wait_pixels(server, 2)
+    assert ("Works anyway", None, "initech", "u-42") in activities(records)
+    assert "ajs_group_id=%22initech%22" in watched.evaluate("document.cookie")
+    warnings = [text for kind, text in watched.console_lines if kind == "warning"]
+    assert any("LocalStorage unavailable" in text for text in warnings), warnings
+    assert watched.errors == []
+
+
+def test_collector_failure_is_contained(site, server, watched, runtime):
+    calls = SIGN_IN + """
+window.failures = [];
+addEventListener('totango:error', function (e) { failures.push(e.detail.reason); });
+analytics.track('Kept');"""
+    page = tag_page(site, "fail-" + runtime, runtime, calls, settings={"trackerUrl": "/missing/totango.js"})
+    watched.goto(server.url + page)
+    status = wait_status(watched, "s.tracker === 'failed'")
+    assert status["waiting_for_collector"] == ['identify("u-42", {…})', 'group("initech", {…})', 'track("Kept")']
+    assert watched.evaluate("failures.length") == 1 and "could not be loaded" in watched.evaluate("failures[0]")
+    assert watched.errors == []
+    assert any("failed to load" in text for kind, text in watched.console_lines if kind == "error")
+
+
+def test_ids_left_by_analytics_js_are_picked_up(site, server, watched, runtime):
+    watched.goto(server.url + tag_page(site, "blank-" + runtime, runtime, ""))
+    watched.evaluate("""() => {
+        localStorage.clear();
+        document.cookie = 'ajs_user_id=legacy-user; path=/';
+        localStorage.setItem('ajs_group_id', JSON.stringify('legacy-account'));
+    }""")
+    watched.goto(server.url + tag_page(site, "legacy-" + runtime, runtime, "analytics.track('Legacy');"))
+    records = wait_pixels(server, 1)
+    assert ("Legacy", None, "legacy-account", "legacy-user") in activities(records)
+    ids = watched.evaluate("[analytics.user().id(), analytics.group().id()]")
+    assert ids == ["legacy-user", "legacy-account"]
+    assert watched.errors == []
+
+
+def test_bad_input_never_breaks_the_page(site, server, watched, runtime):
+    calls = SIGN_IN + """
+var loop = {name: 'loop'}; loop.self = loop;
+analytics.identify('u-42', {loop: loop, fn: function () {}, el: document.documentElement, n: NaN});
+analytics.identify(true);
+analytics.group({});
+analytics.track({not: 'a name'});
+analytics.page('Billing', 'Invoices', 'not properties');
+analytics.track('Still fine', {}, {}, function () { window.calledBack = true; });
+"""
+    watched.goto(server.url + tag_page(site, "bad-" + runtime, runtime, calls))
+    records = wait_pixels(server, 1)
+    assert ("Still fine", None, "initech", "u-42") in activities(wait_pixels(server, len(records) + 0))
+    status = wait_status(watched, "s.delivered >= 4")
+    reasons = " | ".join(d["reason"] for d in status["dropped"])
+    assert "got boolean" in reasons and "event must be a string" in reasons and "properties must be an object" in reasons
+    warnings = " | ".join(text for kind, text in watched.console_lines if kind == "warning")
+    assert "cycle" in warnings and "a function cannot be sent" in warnings and "not a finite number" in warnings
+    assert watched.evaluate("window.calledBack") is True
+    assert watched.errors == []
