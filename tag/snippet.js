@@ -31,6 +31,7 @@
     localStorage.removeItem(KEY);
     for (var k = 0; k < kept.length; k++) a.push(kept[k]);
   } catch (e) {}
+  addEventListener("beforeunload", function () { a._leaving = true; });
   addEventListener("pagehide", function () {
     var keep = [];
     for (var j = 0; j < a.length; j++) {

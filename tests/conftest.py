@@ -42,6 +42,7 @@ def site(tmp_path_factory):
         if os.path.isdir(target):
             os.symlink(target, os.path.join(str(root), name))
     (root / "t").mkdir()
+    (root / "t" / "blank.html").write_text("<!doctype html><title>blank</title>")
     return root
 
 

@@ -37,13 +37,25 @@ def _order(record):
     return int(stamp, 36), int(counter)
 
 
-def wait_pixels(server, count, since=0, timeout=30.0):
-    """At least ``count`` recorded pixels after seq ``since``, in the order the page sent them."""
+def wait_pixels(server, activity_count, identified=0, timeout=30.0):
+    """All recorded pixels, in the order the page sent them, once at least
+    ``activity_count`` activity pixels and ``identified`` identification pixels arrived."""
     deadline = time.monotonic() + timeout
     while True:
-        records = server.received(since=since)
-        if len(records) >= count or time.monotonic() > deadline:
+        records = server.received()
+        tracked = len([r for r in records if r["activity"]])
+        if (tracked >= activity_count and len(records) - tracked >= identified) or time.monotonic() > deadline:
             return sorted(records, key=_order)
+        time.sleep(0.05)
+
+
+def wait_activity(server, activity, timeout=30.0):
+    """The recorded pixels of ``activity``, once at least one has arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [r for r in server.received() if r["activity"] == activity]
+        if found or time.monotonic() > deadline:
+            return found
         time.sleep(0.05)
 
 

@@ -17,7 +17,6 @@ sys.path.insert(0, ROOT)
 
 from emulator.server import EmulatorServer  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 
 
 def fetch(url, method="GET", data=None, headers=None):
@@ -200,21 +199,10 @@ STUB_PAGE = """<!doctype html><meta charset="utf-8"><title>totango emulator test
 """
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("no Chromium at " + CHROMIUM)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def offline_page(chromium):
+def offline_page(browser):
     """A page that may only talk to 127.0.0.1; anything else is aborted and fails the test."""
-    context = chromium.new_context()
+    context = browser.new_context()
     outside, warnings = [], []
 
     def guard(route):

@@ -120,3 +120,31 @@ def test_callbacks_run_after_the_call():
     seen = []
     analytics.identify("u1", {}, None, lambda: seen.append(len(tracker.sent())))
     assert seen == [1]
+
+
+class FakeLifecycle:
+    def watch(self, pause, resume):
+        self.pause, self.resume = pause, resume
+
+
+def test_paused_delivery_is_kept_then_resumed():
+    lifecycle = FakeLifecycle()
+    from core_helpers import SERVICE_ID
+    from totango_py import Analytics
+    from totango_py.ports import ListLogger, RecordingTracker
+    from totango_py.storage import MemoryStorage
+
+    storage, tracker = MemoryStorage(), RecordingTracker()
+    analytics = Analytics(storage=storage, tracker=tracker, logger=ListLogger(), lifecycle=lifecycle)
+    analytics.load({"serviceId": SERVICE_ID})
+    analytics.identify("u1")
+    lifecycle.pause("the page is being left")
+    analytics.group("g1")
+    analytics.track("t1")
+    assert [c[0] for c in tracker.sent()] == ["go"]
+    assert analytics.status()["paused"] == "the page is being left"
+    assert analytics.status()["waiting_for_collector"] == ['group("g1")', 'track("t1")']
+    assert "totango_py_outbox" in storage.data      # the next page would deliver them
+    lifecycle.resume()
+    assert [c[0] for c in tracker.sent()] == ["go", "go", "track"]
+    assert "totango_py_outbox" not in storage.data

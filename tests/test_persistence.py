@@ -113,6 +113,7 @@ def test_reset_clears_identity_and_issues_new_anonymous_id():
     assert analytics.user().id() is None and analytics.user().traits() == {}
     assert analytics.group().id() is None and analytics.group().traits() == {}
     assert analytics.identity.anonymous_id != old
+    assert analytics._ports["tracker"].sent()[-1] == ("clear",)
     for key in ("ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_group_properties"):
         assert key not in storage.data
     again, _, _, _ = make(storage=storage)

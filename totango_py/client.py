@@ -54,13 +54,17 @@ class Analytics:
     """analytics.js-style API for Totango. Ports default to in-memory ones.
 
     ``context`` (optional) returns the page's ``{path, url, title, referrer, search}``.
-    ``port_factory`` (optional) returns ``{"storage":…, "tracker":…, "logger":…, "context":…}``
+    ``lifecycle`` (optional) has ``watch(pause, resume)``: it pauses delivery while
+    the page is being left or offline, so nothing is handed over just to be cut off.
+    ``port_factory`` (optional) returns a dict of the ports not given here
     at ``load`` time for ports not given here; the package façade uses it to
     pick the browser bridge only when running in a page.
     """
 
-    def __init__(self, storage=None, tracker=None, logger=None, context=None, port_factory=None):
-        self._ports = {"storage": storage, "tracker": tracker, "logger": logger, "context": context}
+    def __init__(self, storage=None, tracker=None, logger=None, context=None, lifecycle=None,
+                 port_factory=None):
+        self._ports = {"storage": storage, "tracker": tracker, "logger": logger, "context": context,
+                       "lifecycle": lifecycle}
         self._port_factory = port_factory
         self.settings = None
         self.identity = None
@@ -71,6 +75,7 @@ class Analytics:
         self._collector_options = None
         self._seen_page = False
         self.tracker_state = "not loaded"
+        self.paused = None
         self.delivered = 0
         self.dropped = []
         self.dropped_count = 0
@@ -120,6 +125,8 @@ class Analytics:
             self._log("info", "restored %d call(s) kept from an earlier page" % (len(self.held) + len(self.outbox)))
         self._collector_options = self.destination.collector_options(self.identity)
         self.tracker_state = "loading"
+        if self._ports["lifecycle"] is not None:
+            self._ports["lifecycle"].watch(self.pause, self.resume)
         self._log("debug", "loading the Totango collector from %s" % checked["trackerUrl"])
         try:
             self._port("tracker").load(self._collector_options, checked["trackerUrl"],
@@ -136,8 +143,7 @@ class Analytics:
             return
         self.tracker_state = "ready"
         self._log("debug", "Totango collector loaded")
-        for entry in self.outbox.take_all():
-            self._deliver(entry["command"], entry["call"])
+        self._flush()
         callbacks, self._ready_callbacks = self._ready_callbacks, []
         for callback in callbacks:
             self._run_callback(callback)
@@ -145,6 +151,24 @@ class Analytics:
     def _tracker_failed(self, reason):
         self.tracker_state = "failed"
         self._log("error", "Totango collector failed to load (%s); %d call(s) kept" % (reason, len(self.outbox)))
+
+    def _flush(self):
+        if self.tracker_state == "ready" and self.paused is None:
+            for entry in self.outbox.take_all():
+                self._deliver(entry["command"], entry["call"])
+
+    def pause(self, reason):
+        """Keep new commands in the (persisted) outbox instead of handing them over."""
+        if self.paused is None:
+            self._log("debug", "delivery paused: %s" % reason)
+        self.paused = reason
+
+    def resume(self):
+        """Deliver what was kept while paused."""
+        if self.paused is not None:
+            self._log("debug", "delivery resumed")
+            self.paused = None
+            self._flush()
 
     def ready(self, callback):
         """Run ``callback`` once the collector has loaded (now, if it has)."""
@@ -195,6 +219,8 @@ class Analytics:
         for entry in self.held.take_all():
             self._drop(entry["call"], "reset() before an account was known")
         self.identity.reset()
+        # The collector keeps its own user and account (and heartbeat) until told.
+        self._send(("clear",), "reset()")
         self._log("debug", "reset: user, group and anonymous id cleared")
 
     def call(self, kind, args):
@@ -250,12 +276,12 @@ class Analytics:
         self._log("debug", "%s → totango.%s%r" % (call, command[0], tuple(command[1:])))
 
     def _send(self, command, call):
-        if self.tracker_state == "ready":
+        if self.tracker_state == "ready" and self.paused is None:
             self._deliver(command, call)
             return
         for entry in self.outbox.add(command, call):
             self._drop(entry["call"], "more than %d calls waited for the collector" % OUTBOX_LIMIT)
-        self._log("debug", "%s held until the collector loads" % call)
+        self._log("debug", "%s held: %s" % (call, self.paused or "the collector has not loaded"))
 
     def _activity(self, commands, call):
         if self.identity.has_account():
@@ -392,6 +418,7 @@ class Analytics:
         waiting = [e["call"] for e in self.outbox.entries] if self.settings else []
         return {
             "tracker": self.tracker_state,
+            "paused": self.paused,
             "delivered": self.delivered,
             "held_for_account": held,
             "waiting_for_collector": waiting,

@@ -43,8 +43,8 @@ class RecordingTracker:
         self._on_fail(reason)
 
     def sent(self, kind=None):
-        """The commands sent to the collector (``go``/``track``), optionally of one kind."""
-        return [c for c in self.commands if c[0] in ("go", "track") and (kind is None or c[0] == kind)]
+        """The commands sent to the collector, optionally of one kind."""
+        return [c for c in self.commands if c[0] in ("go", "track", "clear") and (kind is None or c[0] == kind)]
 
 
 class ListLogger:

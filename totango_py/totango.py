@@ -5,6 +5,7 @@ and replayed by any transport:
 
 * ``("go", options)`` — ``totango.go(options)``
 * ``("track", activity, module)`` — ``totango.track(activity, module)``
+* ``("clear",)`` — ``totango.clear()``, forget the user and account (on ``reset``)
 """
 
 from .values import check_length

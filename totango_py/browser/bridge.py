@@ -2,6 +2,7 @@
 
 from .console import ConsoleLogger
 from .context import page_context
+from .lifecycle import PageLifecycle
 from .storage import BrowserStorage
 from .tracker import BrowserTracker
 
@@ -13,4 +14,5 @@ def ports():
         "tracker": BrowserTracker(logger),
         "logger": logger,
         "context": page_context,
+        "lifecycle": PageLifecycle(),
     }

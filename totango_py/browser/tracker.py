@@ -114,6 +114,8 @@ class BrowserTracker:
         totango = js.window.totango
         if command[0] == "go":
             ffi.call(totango, "go", ffi.to_js(command[1]))
+        elif command[0] == "clear":
+            ffi.call(totango, "clear")
         elif command[2] is not None:
             ffi.call(totango, "track", command[1], command[2])
         else:
