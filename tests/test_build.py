@@ -1,0 +1,44 @@
+"""What build.py produced, and its guard against absolute URLs in generated files."""
+
+import hashlib
+import json
+import os
+
+import pytest
+
+import build
+from conftest import DIST
+
+
+def test_versions_manifest_matches_files():
+    with open(os.path.join(DIST, "versions.json")) as handle:
+        manifest = json.load(handle)
+    assert set(manifest["versions"]) == {"@micropython/micropython-webassembly-pyscript", "pyodide", "@pyscript/core"}
+    for name in ("tag/boot.js", "tag/micropython/micropython.wasm", "tag/pyodide/pyodide.asm.wasm"):
+        with open(os.path.join(DIST, name), "rb") as handle:
+            assert manifest["files"][name] == hashlib.sha256(handle.read()).hexdigest()
+    assert not [name for name in manifest["files"] if name.endswith(".map")]
+
+
+def test_bundle_holds_the_package_and_no_tests():
+    with open(os.path.join(DIST, "tag", "totango_py.json")) as handle:
+        bundle = json.load(handle)
+    assert "totango_py/__init__.py" in bundle and "totango_py/browser/tag.py" in bundle
+    assert all(path.startswith("totango_py/") and path.endswith(".py") for path in bundle)
+
+
+def test_every_generated_file_is_checked_and_clean():
+    generated = build.generated_files(DIST)
+    assert any(path.endswith("boot.js") for path in generated)
+    assert any(path.endswith("index.html") for path in generated)
+    build.check_urls(generated)  # exits on a bad URL
+
+
+def test_absolute_url_fails_the_build(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text('<script src="https://cdn.example.com/x.js"></script>')
+    with pytest.raises(SystemExit) as stopped:
+        build.check_urls([str(page)])
+    assert "cdn.example.com" in str(stopped.value)
+    page.write_text('<script>load({trackerUrl: "%s"})</script>' % build.DEFAULT_TRACKER_URL)
+    build.check_urls([str(page)])
