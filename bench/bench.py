@@ -845,6 +845,7 @@ def summarise_exit(raw):
                 "events_lost_total": sum(r["lost"] for r in runs),
                 "duplicates_total": sum(r["duplicates"] for r in runs),
                 "left_while": sorted({(r["exit"] or {}).get("state") or "?" for r in runs}),
+                "left_at_ms": summary([(r["exit"] or {}).get("at") for r in runs]),
                 "foreign_cpu_percent": summary([r.get("foreign_cpu_percent") for r in runs]),
             }
     return out
@@ -1044,8 +1045,12 @@ def render_exit_states(results, markdown=False):
         return ""
     delays = results["settings"]["exit_delays"]
     variants = [v for v in VARIANTS if v in d]
-    head = ["tag state when the page left"] + ["%d ms" % x for x in delays]
-    body = [[SHORT[v]] + [", ".join(d[v][str(x)]["left_while"]) for x in delays] for v in variants]
+    head = ["page left (timer) at ms since navigation start, tag state then"] + ["%d ms timer" % x for x in delays]
+
+    def where(x):
+        at = x.get("left_at_ms")
+        return "%s ms: %s" % (cell(at), ", ".join(x["left_while"])) if at else ", ".join(x["left_while"])
+    body = [[SHORT[v]] + [where(d[v][str(x)]) for x in delays] for v in variants]
     if markdown:
         return "\n".join(["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] +
                          ["| " + " | ".join(r) + " |" for r in body])
@@ -1238,8 +1243,11 @@ Totango emulator with precompressed gzip and `Cache-Control: %(cache)s`):
   count), per call; analytics-next gets %(cap)s s. **longest task draining them**: totango_py drains
   the whole queue in one microtask, so this is how long the page is blocked after such a burst.
 - **early exit**: the page makes the 4 calls then sets `location.href` to a second page of the same
-  origin (same tag, no calls) after the delay (timer started right after the calls); a fresh context
-  per trial. Lost = how many of the 4 calls never showed at the receiver (identify: a pixel with the
+  origin (same tag, no calls) from a `setTimeout` of the delay, started right after the calls; a
+  fresh context per trial. The timer fires later than its delay when the main thread is busy (the
+  table of states gives the real time and where the tag was: `snippet` = boot.js not run yet,
+  `booting` = runtime loading, `python` = Python had taken over; analytics-next: `snippet` = library
+  not loaded yet, `loaded`). Lost = how many of the 4 calls never showed at the receiver (identify: a pixel with the
   user's traits; group: with the account name; page: both "Viewed" activities; track: "Paid")
   once the second page is ready + up to %(wait)s s + %(grace)s s; duplicates = activity pixels received twice.
 """

@@ -66,8 +66,8 @@
     return out;
   }
 
-  a._take = function () {
-    var calls = a.splice(0, a.length);
+  a._take = function (max) {
+    var calls = a.splice(0, max || a.length);
     return JSON.stringify(calls.map(encodeCall));
   };
   a._callFn = function (index) {
@@ -80,17 +80,22 @@
     try { return { ok: true, value: t[n].apply(t, args) }; }
     catch (e) { return { ok: false, error: String(e && e.message || e) }; }
   };
+  // Python drains right after the caller's task, in slices of a few ms, so a
+  // burst of calls never becomes one long task.
+  function drain() {
+    a._scheduled = false;
+    var more = false;
+    try { more = a._drain(false); } catch (e) { console.error("[totango_py]", e); }
+    if (more) { a._scheduled = true; setTimeout(drain, 0); }
+  }
   a._kick = function () {
     if (!a._drain || a._scheduled) return;
     a._scheduled = true;
-    queueMicrotask(function () {
-      a._scheduled = false;
-      try { a._drain(); } catch (e) { console.error("[totango_py]", e); }
-    });
+    queueMicrotask(drain);
   };
   function snapshot(which) {
     if (!a._state) return undefined;
-    a._drain();
+    a._drain(true);
     var party = JSON.parse(a._state())[which];
     return { id: function () { return party.id; }, traits: function () { return party.traits; } };
   }
@@ -113,10 +118,26 @@
     window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } }));
   }
 
-  var bundle = fetch(base + "totango_py.json").then(function (r) {
-    if (!r.ok) throw new Error("totango_py.json: HTTP " + r.status);
+  // The collector downloads while Python boots; Python inserts it when ready.
+  if (typeof settings.trackerUrl === "string" || settings.trackerUrl === undefined) {
+    var early = document.createElement("link");
+    early.rel = "preload";
+    early.as = "script";
+    early.href = settings.trackerUrl || "https://tracker.totango.com/totango4.0.3.js";
+    document.head.appendChild(early);
+  }
+  // MicroPython gets precompiled bytecode (base64), Pyodide the sources.
+  var bundleName = runtime === "pyodide" ? "totango_py.json" : "totango_py.mpy.json";
+  var bundle = fetch(base + bundleName).then(function (r) {
+    if (!r.ok) throw new Error(bundleName + ": HTTP " + r.status);
     return r.json();
   });
+  function bytes(text) {
+    if (runtime === "pyodide") return text;
+    var raw = atob(text), out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+    return out;
+  }
   var interpreter = runtime === "pyodide"
     ? import(base + "pyodide/pyodide.mjs").then(function (m) {
         return m.loadPyodide({ indexURL: base + "pyodide/", packages: [] });
@@ -135,7 +156,7 @@
         var dir = parts.slice(0, i).join("/");
         if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
       }
-      py.FS.writeFile(root + "/" + path, files[path]);
+      py.FS.writeFile(root + "/" + path, bytes(files[path]));
     });
     py.runPython("import sys\nsys.path.insert(0, '" + root + "')\nfrom totango_py.browser import tag\ntag.start()");
     times.pythonReady = performance.now();

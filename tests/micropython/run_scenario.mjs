@@ -1,5 +1,5 @@
 // Runs tests/micropython/scenario.py on MicroPython (WebAssembly) under Node.
-// Usage: node run_scenario.mjs <project-root>
+// Usage: node run_scenario.mjs <project-root> [<bytecode bundle: dist/tag/totango_py.mpy.json>]
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -9,9 +9,15 @@ const { loadMicroPython } = await import(
 let out = "";
 const mp = await loadMicroPython({ stdout: (line) => { out += line + "\n"; }, linebuffer: true });
 mp.FS.mkdir("/totango_py");
-for (const name of readdirSync(join(root, "totango_py"))) {
-  if (name.endsWith(".py")) {
-    mp.FS.writeFile("/totango_py/" + name, readFileSync(join(root, "totango_py", name)));
+if (process.argv[3]) {
+  mp.FS.mkdir("/totango_py/browser");
+  const bundle = JSON.parse(readFileSync(process.argv[3], "utf8"));
+  for (const [path, data] of Object.entries(bundle)) mp.FS.writeFile("/" + path, Buffer.from(data, "base64"));
+} else {
+  for (const name of readdirSync(join(root, "totango_py"))) {
+    if (name.endsWith(".py")) {
+      mp.FS.writeFile("/totango_py/" + name, readFileSync(join(root, "totango_py", name)));
+    }
   }
 }
 try {

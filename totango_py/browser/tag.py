@@ -24,11 +24,24 @@ def _callback(queue, index):
     return call
 
 
-def _drain(*_):
+_SLICE = 25      # calls taken from the queue at a time
+_BUDGET_MS = 8   # then yield to the page, so a burst never makes a long task
+
+
+def _drain(everything=False, *_):
+    """Handle queued calls; return True when some are left for the next slice."""
     queue = js.window.analytics
-    for item in json.loads(str(queue._take())):
-        args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg for arg in item[1:]]
-        analytics.call(item[0], args)
+    started = js.performance.now()
+    while True:
+        items = json.loads(str(queue._take(_SLICE)))
+        for item in items:
+            args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg
+                    for arg in item[1:]]
+            analytics.call(item[0], args)
+        if len(items) < _SLICE:
+            return False
+        if everything is not True and js.performance.now() - started > _BUDGET_MS:
+            return True
 
 
 def _state(*_):
@@ -61,4 +74,5 @@ def start():
     queue._status = ffi.create_proxy(_status)
     queue._drain = ffi.create_proxy(_drain)
     queue.initialized = True
-    _drain()
+    if _drain():
+        queue._kick()
