@@ -158,7 +158,15 @@
       }
       py.FS.writeFile(root + "/" + path, bytes(files[path]));
     });
-    py.runPython("import sys\nsys.path.insert(0, '" + root + "')\nfrom totango_py.browser import tag\ntag.start()");
-    times.pythonReady = performance.now();
+    // Core, browser bridge, start: three short tasks rather than one long one.
+    var steps = ["import sys\nsys.path.insert(0, '" + root + "')\nimport totango_py",
+                 "from totango_py.browser import tag", "tag.start()"];
+    return steps.reduce(function (done, step) {
+      return done.then(function () {
+        return new Promise(function (resolve) { setTimeout(resolve, 0); });
+      }).then(function () { py.runPython(step); });
+    }, Promise.resolve()).then(function () {
+      times.pythonReady = performance.now();
+    });
   }).catch(fail);
 })();

@@ -8,6 +8,7 @@ cookies too, so a key missing from localStorage is also looked up there.
 
 import js
 
+from .. import storage as keys
 from ..storage import MemoryStorage
 from . import ffi
 
@@ -38,19 +39,24 @@ def _cookies():
     return str(ffi.get(js.document, "cookie"))
 
 
+def _cookie(key):
+    for part in _cookies().split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == key:
+            return ffi.text(ffi.call(js.window, "decodeURIComponent", value))
+    return None
+
+
 class CookieStorage:
-    def __init__(self):
-        ffi.put(js.document, "cookie", _PROBE + "=1; path=/; SameSite=Lax")
-        if (_PROBE + "=1") not in _cookies():
-            raise ffi.JsError("cookies are disabled")
-        self.remove(_PROBE)
+    def __init__(self, probe=True):
+        if probe:
+            ffi.put(js.document, "cookie", _PROBE + "=1; path=/; SameSite=Lax")
+            if (_PROBE + "=1") not in _cookies():
+                raise ffi.JsError("cookies are disabled")
+            self.remove(_PROBE)
 
     def get(self, key):
-        for part in _cookies().split(";"):
-            name, _, value = part.strip().partition("=")
-            if name == key:
-                return ffi.text(ffi.call(js.window, "decodeURIComponent", value))
-        return None
+        return _cookie(key)
 
     def set(self, key, text):
         value = ffi.call(js.window, "encodeURIComponent", text)
@@ -60,49 +66,66 @@ class CookieStorage:
         ffi.put(js.document, "cookie", key + "=; path=/; max-age=0; SameSite=Lax")
 
 
+# The cookies analytics.js may have left: removed on reset even while
+# localStorage is in use, so an old id cannot come back.
+_COOKIES = CookieStorage(probe=False)
+_ANALYTICS_JS_COOKIES = (keys.USER_ID, keys.GROUP_ID, keys.ANONYMOUS_ID)
+
+
 class BrowserStorage:
-    """localStorage → cookie → memory, falling back on the first failure of each."""
+    """localStorage → cookie → memory, each level taken on the first failure of the one before.
+
+    Cookies are also read (never probed) while localStorage works, for the ids
+    analytics.js may have left there.
+    """
 
     def __init__(self, logger):
         self._logger = logger
-        self._levels = []
-        for kind in (LocalStorage, CookieStorage):
+        self._active = None
+        self._fallbacks = [CookieStorage, MemoryStorage]
+        try:
+            self._active = LocalStorage()
+        except Exception as error:
+            self._next("LocalStorage unavailable (%s)" % error)
+        self.kind = type(self._active).__name__
+
+    def _next(self, reason):
+        """Take the next level that starts (memory always does)."""
+        while True:
+            self._logger.log("warn", "[totango_py] storage: %s; falling back" % reason)
+            kind = self._fallbacks.pop(0)
             try:
-                self._levels.append(kind())
+                self._active = kind()
+                break
             except Exception as error:
-                self._warn("%s unavailable (%s)" % (kind.__name__, error))
-        self._levels.append(MemoryStorage())
-        self.kind = type(self._levels[0]).__name__
-
-    def _warn(self, message):
-        self._logger.log("warn", "[totango_py] storage: %s; falling back" % message)
-
-    def _fail(self, error):
-        """The active level failed: move to the next one."""
-        failed = self._levels.pop(0)
-        self._warn("%s failed (%s)" % (type(failed).__name__, error))
-        self.kind = type(self._levels[0]).__name__
+                reason = "%s unavailable (%s)" % (kind.__name__, error)
+        self.kind = type(self._active).__name__
 
     def get(self, key):
-        for level in list(self._levels):
+        try:
+            value = self._active.get(key)
+        except Exception:
+            value = None
+        if value is None and isinstance(self._active, LocalStorage):
             try:
-                value = level.get(key)
+                value = _cookie(key)
             except Exception:
-                continue
-            if value is not None:
-                return value
-        return None
+                value = None
+        return value
 
     def set(self, key, text):
         while True:
             try:
-                self._levels[0].set(key, text)
+                self._active.set(key, text)
                 return
             except Exception as error:
-                self._fail(error)
+                self._next("%s failed (%s)" % (type(self._active).__name__, error))
 
     def remove(self, key):
-        for level in self._levels:
+        levels = [self._active]
+        if key in _ANALYTICS_JS_COOKIES and not isinstance(self._active, CookieStorage):
+            levels.append(_COOKIES)
+        for level in levels:
             try:
                 level.remove(key)
             except Exception:

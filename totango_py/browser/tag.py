@@ -12,7 +12,7 @@ import js
 
 from .. import analytics
 from ..settings import SettingsError
-from . import ffi
+from . import bridge, ffi  # noqa: F401  (bridge: imported now, used by load, so start stays short)
 
 _FN = "__totango_py_fn__"
 
