@@ -12,9 +12,7 @@ import argparse
 import gzip
 import os
 import re
-import signal
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIST = os.path.join(ROOT, "dist")
@@ -56,14 +54,9 @@ def main(argv=None):
     if settings != DEFAULT_CONFIG:
         print("Sending to %(trackerUrl)s as service %(serviceId)s, region %(region)s" % settings, flush=True)
     print("Ctrl-C to stop.", flush=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the same way on kill
     try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+        server.run_until_interrupted()
     finally:
-        server.stop()
         if settings != DEFAULT_CONFIG:
             write_config(DEFAULT_CONFIG)
 

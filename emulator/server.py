@@ -7,7 +7,9 @@ import argparse
 import json
 import os
 import posixpath
+import signal
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -300,6 +302,17 @@ class EmulatorServer:
             self._thread.join(5)
             self._httpd = None
 
+    def run_until_interrupted(self):
+        """Serve until Ctrl-C or SIGTERM, then stop: for the command-line servers."""
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
     def __enter__(self):
         return self.start()
 
@@ -319,13 +332,7 @@ def main(argv=None):
     srv.start()
     print("Totango emulator serving %s at %s (collector: %s)" % (srv.root, srv.url, srv.url + COLLECTOR_PATH[1:]),
           flush=True)
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        srv.stop()
+    srv.run_until_interrupted()
 
 
 if __name__ == "__main__":

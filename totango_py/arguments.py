@@ -37,24 +37,24 @@ def _message(kind, callback, options, **fields):
     return message
 
 
-def identify(args):
-    """``identify([userId], [traits], [options], [callback])``."""
+def _party(kind, id_field, args):
+    """``identify`` and ``group``: ``(id, [traits], [options])``, or ``(traits, [options])``."""
     args, callback = _split_callback(args)
     if args and isinstance(args[0], dict):
         args = [None] + args
-    user_id, traits, options = _pad(args, 3)
-    return _message("identify", callback, options, userId=user_id, traits=traits,
-                    hasId=bool(args) and args[0] is not None)
+    party_id, traits, options = _pad(args, 3)
+    fields = {id_field: party_id, "traits": traits, "hasId": bool(args) and args[0] is not None}
+    return _message(kind, callback, options, **fields)
+
+
+def identify(args):
+    """``identify([userId], [traits], [options], [callback])``."""
+    return _party("identify", "userId", args)
 
 
 def group(args):
     """``group(groupId, [traits], [options], [callback])``."""
-    args, callback = _split_callback(args)
-    if args and isinstance(args[0], dict):
-        args = [None] + args
-    group_id, traits, options = _pad(args, 3)
-    return _message("group", callback, options, groupId=group_id, traits=traits,
-                    hasId=bool(args) and args[0] is not None)
+    return _party("group", "groupId", args)
 
 
 def page(args):
