@@ -25,7 +25,7 @@ def _callback(queue, index):
 
 
 _SLICE = 25      # calls taken from the queue at a time
-_BUDGET_MS = 8   # then yield to the page, so a burst never makes a long task
+_BUDGET_MS = 10  # then yield to the page, so a burst never makes a long task
 
 
 def _drain(everything=False, *_):
