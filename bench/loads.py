@@ -1,0 +1,141 @@
+"""Cold and warm page loads: nav → ready / first pixel / all activities, long tasks, tag bytes."""
+
+import time
+
+from browser import COLLECT
+from receiver import last_seq, wait_activities, workload_activities
+from settings import AJS, COLLECTOR, EXPECTED_ACTIVITIES, TRACK_SETTLE_S, boot_timeout_s, log
+from stats import fmt, summarise
+
+SUMMARY_KEYS = ["ready_ms", "first_pixel_ms", "first_pixel_page_ms", "all_activities_ms", "long_task_total_ms",
+                "long_task_max_ms", "tag_requests", "tag_wire_bytes", "tag_wire_body_bytes", "tag_transfer_bytes_rt",
+                "tag_body_bytes_rt", "tag_decoded_bytes_rt", "foreign_cpu_percent"]
+
+
+def path_of(url):
+    rest = url.split("://", 1)[-1]
+    return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+
+def is_tag_request(url):
+    """Every request of the page except the document, the collector and the pixels."""
+    path = path_of(url).split("?")[0]
+    return not (path.startswith(("/p/", "/pixel.gif", "/eu1/pixel.gif", "/__totango")) or path == COLLECTOR)
+
+
+def ready_ms(variant, data):
+    if variant == AJS:
+        return data["ready"]
+    return ((data.get("status") or {}).get("times") or {}).get("pythonReady")
+
+
+def wire_bytes(finished):
+    """Bytes of the tag's requests as transferred (body and headers), from Playwright's request.sizes()."""
+    wire = []
+    for request in finished:
+        if not is_tag_request(request.url):
+            continue
+        try:
+            sizes = request.sizes()
+        except Exception as error:  # a request that ended without a response
+            sizes = {"error": str(error)}
+        wire.append({"url": path_of(request.url), "sizes": sizes})
+    return {"tag_wire": wire,
+            "tag_wire_bytes": sum(w["sizes"].get("responseBodySize", 0) + w["sizes"].get("responseHeadersSize", 0)
+                                  for w in wire),
+            "tag_wire_body_bytes": sum(w["sizes"].get("responseBodySize", 0) for w in wire)}
+
+
+def load_measure(session, context, variant):
+    """Open boot.html in a new tab of ``context`` and measure its load."""
+    server, timeout_s = session.server, boot_timeout_s(variant)
+    page = context.new_page()
+    finished, errors = [], []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    since = last_seq(server)
+    session.goto(page, variant, "boot.html", wait_until="commit")
+    wait_activities(server, since, timeout_s)
+    # Long tasks are counted until ready + 1 s of page time.
+    data = page.evaluate(COLLECT)
+    ready = ready_ms(variant, data)
+    if ready is not None:
+        wait_left = (ready + TRACK_SETTLE_S * 1000 - data["now"]) / 1000.0
+        if wait_left > 0:
+            time.sleep(min(wait_left, timeout_s))
+        data = page.evaluate(COLLECT)
+    records = server.received(since=since)
+    origin = data["timeOrigin"]
+    pixel_times = sorted(r["time"] - origin for r in records)
+    acts = {}
+    for r in workload_activities(records):
+        acts.setdefault(r["activity"], r["time"] - origin)
+    limit = (ready if ready is not None else data["now"]) + TRACK_SETTLE_S * 1000
+    tasks = [t for t in data["lt"] if t[0] < limit]
+    tag_res = [r for r in data["resources"] if is_tag_request(r["name"])]
+    result = {
+        "ready_ms": ready,
+        "first_pixel_ms": pixel_times[0] if pixel_times else None,
+        "first_pixel_page_ms": min([r["start"] for r in data["resources"] if "/pixel.gif" in r["name"]] or [None]),
+        "all_activities_ms": max(acts.values()) if len(acts) == len(EXPECTED_ACTIVITIES) else None,
+        "pixels": len(records),
+        "activities": sorted(acts),
+        "long_tasks": tasks,
+        "long_task_total_ms": sum(t[1] for t in tasks),
+        "long_task_max_ms": max([t[1] for t in tasks] or [0]),
+        "long_task_error": data["ltError"],
+        "tag_requests": len(tag_res),
+        "tag_transfer_bytes_rt": sum(r["transfer"] for r in tag_res),
+        "tag_body_bytes_rt": sum(r["encoded"] for r in tag_res),
+        "tag_decoded_bytes_rt": sum(r["decoded"] for r in tag_res),
+        "marks": data["marks"],
+        "status": data["status"],
+        "resources": data["resources"],
+        "page_errors": errors,
+    }
+    if len(acts) < len(EXPECTED_ACTIVITIES) or errors:
+        log("!! %s: %d of %d activities arrived; page errors: %s"
+            % (variant, len(acts), len(EXPECTED_ACTIVITIES), errors[:3]))
+    result.update(wire_bytes(finished))
+    page.close()
+    return result
+
+
+def log_load(section, variant, run, result, more):
+    log("%s %-14s run %d: ready %s ms, first pixel %s ms, %s"
+        % (section, variant, run, fmt(result["ready_ms"]), fmt(result["first_pixel_ms"]), more))
+
+
+def section_cold(session, variants, runs):
+    """Fresh context (empty profile, empty HTTP cache) per run; variants interleaved."""
+    raw = {v: [] for v in variants}
+    for run in range(runs + 1):  # run 0 warms the OS and browser binary; it is discarded
+        for variant in variants:
+            def measure():
+                with session.fresh_context() as context:
+                    return load_measure(session, context, variant)
+            if run == 0:
+                measure()
+                continue
+            result = session.guard("cold %s run %d" % (variant, run), measure)
+            raw[variant].append(result)
+            log_load("cold", variant, run, result, "long tasks %s ms" % fmt(result["long_task_total_ms"]))
+    return raw
+
+
+def section_warm(session, variants, runs):
+    """One persistent profile per variant, HTTP cache on; first load discarded, a new tab per run."""
+    raw = {v: [] for v in variants}
+    for variant in variants:
+        with session.persistent_context("warm-" + variant) as context:
+            load_measure(session, context, variant)  # fills the cache
+            for run in range(1, runs + 1):
+                result = session.guard("warm %s run %d" % (variant, run),
+                                       lambda: load_measure(session, context, variant))
+                raw[variant].append(result)
+                log_load("warm", variant, run, result, "transferred %s B" % fmt(result["tag_transfer_bytes_rt"]))
+    return raw
+
+
+def summarise_loads(raw):
+    return {v: summarise(runs, SUMMARY_KEYS) for v, runs in raw.items()}

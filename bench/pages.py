@@ -1,0 +1,119 @@
+"""The web root the benchmark serves: snapshots of the two tags and the generated test pages.
+
+Every variant gets the same pages (p/<variant>/…), so what differs between them is the tag alone.
+"""
+
+import json
+import os
+import shutil
+
+from settings import AJS, AJS_UMD, COLLECTOR, DIST_TAG, EXIT_DELAYS, HERE, SERVICE_ID, VARIANTS
+
+# The four calls every variant makes on the page's first line.
+WORKLOAD = """analytics.identify('u1', {email: 'ann@acme.example', name: 'Ann'});
+analytics.group('acme', {name: 'Acme', plan: 'Paying'});
+analytics.page('Billing', 'Invoices');
+analytics.track('Paid');"""
+
+# First thing in <head> of every page: long-task observer and a few marks. No favicon request.
+HARNESS = """<link rel="icon" href="data:,">
+<script>
+window.__bench = {lt: [], marks: {}};
+try {
+  new PerformanceObserver(function (list) {
+    list.getEntries().forEach(function (e) { __bench.lt.push([e.startTime, e.duration]); });
+  }).observe({type: "longtask", buffered: true});
+} catch (e) { __bench.ltError = String(e); }
+addEventListener("totango:ready", function () { __bench.marks.collectorReady = performance.now(); });
+</script>"""
+
+# Where the first page is when it leaves (stored for the next page to report).
+EXIT_STATE = """(function () {
+  var a = window.analytics, s = {at: performance.now()};
+  if (Array.isArray(a)) {
+    s.queued = a.length;
+    s.state = a.initialized ? "python" : (a._booting ? "booting" : "snippet");
+    try { if (a.status) s.tracker = a.status().tracker; } catch (e) {}
+  } else {
+    s.state = "loaded";
+  }
+  return s;
+})()"""
+
+LEAVE = """
+setTimeout(function () {
+  try { sessionStorage.setItem('bench_exit', JSON.stringify(%s)); } catch (e) {}
+  location.href = 'next.html';
+}, %d);"""
+
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>%(title)s</title>
+%(harness)s
+<script>%(snippet)s</script>
+<script>
+%(load)s
+%(calls)s
+</script></head><body><p>%(title)s</p></body></html>
+"""
+
+# A page with no tag, where the boot profile starts an interpreter of its own.
+BLANK = """<!doctype html>
+<html><head><meta charset="utf-8"><title>blank</title><link rel="icon" href="data:,"></head></html>
+"""
+
+
+def read(path):
+    with open(path, encoding="utf-8") as handle:
+        return handle.read()
+
+
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def snippet_for(variant):
+    if variant == AJS:
+        return read(os.path.join(HERE, "analytics_next.js"))
+    return read(os.path.join(DIST_TAG, "snippet.js"))
+
+
+def load_line(variant):
+    settings = {"serviceId": SERVICE_ID, "trackerUrl": COLLECTOR}
+    if variant != AJS:
+        settings.update(runtime=variant, disableHeartbeat=True)
+    return "analytics.load(%s);" % json.dumps(settings)
+
+
+def page_html(variant, title, calls):
+    return PAGE % {"title": title, "harness": HARNESS, "snippet": snippet_for(variant),
+                   "load": load_line(variant), "calls": calls}
+
+
+def ready_hook(variant):
+    """analytics-next's own ready callback; totango_py's ready time is status().times.pythonReady."""
+    return "analytics.ready(function () { __bench.ready = performance.now(); });" if variant == AJS else ""
+
+
+def variant_pages(variant):
+    """boot.html (the workload), next.html (no calls) and exit-<delay>.html (workload, then leave)."""
+    hook = ready_hook(variant)
+    pages = {"boot.html": page_html(variant, "boot", (WORKLOAD + "\n" + hook).rstrip()),
+             "next.html": page_html(variant, "next", hook)}
+    for delay in EXIT_DELAYS:
+        pages["exit-%d.html" % delay] = page_html(variant, "exit %d ms" % delay, WORKLOAD + LEAVE % (EXIT_STATE, delay))
+    return pages
+
+
+def build_site(root):
+    """Web root: a snapshot of dist/tag and of analytics-next's UMD build, plus generated pages."""
+    shutil.copytree(DIST_TAG, os.path.join(root, "tag"))
+    shutil.copytree(AJS_UMD, os.path.join(root, "analytics-next", "bundles"),
+                    ignore=shutil.ignore_patterns("*.map", "*.map.gz"))
+    os.makedirs(os.path.join(root, "bench"))
+    write(os.path.join(root, "bench", "blank.html"), BLANK)
+    for variant in VARIANTS:
+        folder = os.path.join(root, "p", variant)
+        os.makedirs(folder)
+        for name, html in variant_pages(variant).items():
+            write(os.path.join(folder, name), html)
