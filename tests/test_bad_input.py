@@ -121,3 +121,11 @@ def test_callback_that_raises_is_contained():
 
     analytics.track("e", {}, {}, boom)
     assert any("callback raised RuntimeError" in m for m in logger.messages("error"))
+
+
+def test_each_warning_is_logged_once():
+    analytics, _, logger, _ = make()
+    analytics.identify("u1", {"n": float("nan"), "bio": "b" * 300})
+    warnings = logger.messages("warn")
+    assert len([w for w in warnings if "finite number" in w]) == 1
+    assert len([w for w in warnings if "at most 255" in w]) == 1

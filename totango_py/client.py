@@ -82,9 +82,6 @@ class Analytics:
         self.history = []
 
     # -- ports -----------------------------------------------------------
-    def _port(self, name):
-        return self._ports[name]
-
     def _log(self, level, message):
         self.history.append((level, message))
         del self.history[:-_HISTORY]
@@ -129,7 +126,7 @@ class Analytics:
             self._ports["lifecycle"].watch(self.pause, self.resume)
         self._log("debug", "loading the Totango collector from %s" % checked["trackerUrl"])
         try:
-            self._port("tracker").load(self._collector_options, checked["trackerUrl"],
+            self._ports["tracker"].load(self._collector_options, checked["trackerUrl"],
                                        self._tracker_ready, self._tracker_failed)
         except Exception as error:
             self._tracker_failed("could not start loading the collector: %s" % error)
@@ -268,7 +265,7 @@ class Analytics:
 
     def _deliver(self, command, call):
         try:
-            self._port("tracker").send(command)
+            self._ports["tracker"].send(command)
         except Exception as error:
             self._drop(call, "the collector raised %s" % error)
             return
@@ -306,51 +303,49 @@ class Analytics:
 
     # -- per-call mapping ----------------------------------------------------
     def _party_call(self, message, call, party, what):
-        """Shared checks of identify and group; returns ``(id, traits)`` or None."""
+        """Shared checks of identify and group: the party's id and the call's
+        clean traits, or None when nothing is to be sent (the reason is logged)."""
         warnings = []
         traits = clean_object(message["traits"], "traits", warnings)
+        self._warn_all(call, warnings)
         if traits is None:
-            self._warn_all(call, warnings)
             self._drop(call, "traits must be an object")
             return None
         new_id = None
         if message["hasId"] or message[what] is not None:
             new_id, error = to_id(message[what], "user" if what == "userId" else "group")
             if error:
-                self._warn_all(call, warnings)
                 self._drop(call, error)
                 return None
         party.update(new_id, traits)
-        self._warn_all(call, warnings)
         if party.id is None:
             self._drop(call, "id required (%s remembered for later)" % ("traits" if traits else "nothing"))
             return None
-        return party.id, traits, warnings
+        return party.id, traits
+
+    def _send_all(self, commands, call, warnings):
+        """Report the mapping's warnings, send its commands, release what waited for an account."""
+        self._warn_all(call, warnings)
+        for command in commands:
+            self._send(command, call)
+        self._release_held()
 
     def _identify(self, message, call):
         result = self._party_call(message, call, self.identity.user, "userId")
         if result:
-            user_id, traits, warnings = result
-            commands = self.destination.identify(user_id, traits, warnings)
-            self._warn_all(call, warnings)
-            for command in commands:
-                self._send(command, call)
-            self._release_held()
+            warnings = []
+            self._send_all(self.destination.identify(result[0], result[1], warnings), call, warnings)
 
     def _group(self, message, call):
-        cached = dict(self.identity.group.traits)
-        old_id = self.identity.group.id
+        old_id, cached = self.identity.group.id, dict(self.identity.group.traits)
         result = self._party_call(message, call, self.identity.group, "groupId")
         if result:
-            group_id, traits, warnings = result
+            group_id, traits = result
+            warnings = []
             per_call = clean_object(message["totango"], "options.Totango", warnings) or {}
-            if group_id != old_id:
-                cached = {}
-            commands = self.destination.group(group_id, traits, cached, per_call, warnings)
-            self._warn_all(call, warnings)
-            for command in commands:
-                self._send(command, call)
-            self._release_held()
+            commands = self.destination.group(group_id, traits, cached if group_id == old_id else {},
+                                              per_call, warnings)
+            self._send_all(commands, call, warnings)
 
     def _text_arg(self, value, what, call):
         """A page category/name or event: string, number (made a string) or None."""
@@ -374,7 +369,7 @@ class Analytics:
             return
         if category and not self._seen_page and self.tracker_state != "ready":
             self._collector_options["module"] = category
-            self._port("tracker").set_options(self._collector_options)
+            self._ports["tracker"].set_options(self._collector_options)
         self._seen_page = True
         context = self._ports["context"]
         if context is not None:

@@ -63,18 +63,25 @@ class BrowserTracker:
     def load(self, options, url, on_ready, on_fail):
         self._on_ready, self._on_fail = on_ready, on_fail
         self.set_options(options)
+        self._timer = js.setTimeout(ffi.create_proxy(self._timed_out), _TIMEOUT_MS)
         existing = js.document.getElementById(_SCRIPT_ID)
         if not ffi.is_none(existing):
-            self._logger.log("warn", "[totango_py] the collector script is already on the page; not adding another")
+            # Another copy of totango_py on this page (say, the tag and a PyScript
+            # app) inserted it already: never a second one; wait for that one.
+            self.script = existing
+            if not ffi.is_none(getattr(js.window, "__totango3", None)):
+                self._loaded()
+            else:
+                existing.addEventListener("load", ffi.create_proxy(self._loaded))
+                existing.addEventListener("error", ffi.create_proxy(self._errored))
             return
         self._stub.install()
         script = js.document.createElement("script")
         script.id = _SCRIPT_ID
         script.setAttribute("async", "")
-        script.onload = ffi.create_proxy(self._loaded)
-        script.onerror = ffi.create_proxy(self._errored)
+        script.addEventListener("load", ffi.create_proxy(self._loaded))
+        script.addEventListener("error", ffi.create_proxy(self._errored))
         script.src = url  # a property assignment: the URL is never parsed as HTML
-        self._timer = js.setTimeout(ffi.create_proxy(self._timed_out), _TIMEOUT_MS)
         js.document.head.appendChild(script)
         self.script = script
 
