@@ -133,3 +133,18 @@ analytics.track('Still fine', {}, {}, function () { window.calledBack = true; })
     assert "cycle" in warnings and "a function cannot be sent" in warnings and "not a finite number" in warnings
     assert watched.evaluate("window.calledBack") is True
     assert watched.errors == []
+
+
+def test_offline_calls_wait_and_go_out_when_back_online(site, server, watched, runtime):
+    watched.goto(server.url + tag_page(site, "offline-" + runtime, runtime, SIGN_IN))
+    wait_status(watched, "s.tracker === 'ready' && s.delivered >= 2")
+    watched.context.set_offline(True)
+    watched.evaluate("analytics.track('While offline')")
+    status = wait_status(watched, "s.paused !== null && s.waiting_for_collector.length === 1")
+    assert status["paused"] == "the browser is offline"
+    assert status["waiting_for_collector"] == ['track("While offline")']
+    watched.context.set_offline(False)
+    records = wait_activity(server, "While offline")
+    assert [(r["account"], r["user"]) for r in records] == [("initech", "u-42")]
+    assert watched.evaluate("analytics.status().paused") is None
+    assert watched.errors == []
