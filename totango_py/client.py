@@ -116,8 +116,8 @@ class Analytics:
         self.settings = checked
         self.identity = Identity(store)
         self.destination = Totango(checked)
-        self.held = HoldQueue("waiting for an account", checked["holdLimit"], store, keys.HELD)
-        self.outbox = HoldQueue("waiting for the collector", OUTBOX_LIMIT, store, OUTBOX_KEY)
+        self.held = HoldQueue(checked["holdLimit"], store, keys.HELD)
+        self.outbox = HoldQueue(OUTBOX_LIMIT, store, OUTBOX_KEY)
         if len(self.held) or len(self.outbox):
             self._log("info", "restored %d call(s) kept from an earlier page" % (len(self.held) + len(self.outbox)))
         self._collector_options = self.destination.collector_options(self.identity)

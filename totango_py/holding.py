@@ -12,8 +12,7 @@ from . import storage as keys
 class HoldQueue:
     """A FIFO of ``{"command": tuple, "call": str}`` entries with a size bound."""
 
-    def __init__(self, name, limit, storage=None, key=None):
-        self.name = name
+    def __init__(self, limit, storage=None, key=None):
         self.limit = limit
         self._storage = storage
         self._key = key

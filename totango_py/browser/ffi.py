@@ -41,11 +41,16 @@ class JsError(Exception):
     """A JavaScript exception, turned into a Python one."""
 
 
+def snippet_attr(name):
+    """An attribute the snippet or boot.js put on ``window.analytics``, or None."""
+    queue = getattr(js.window, "analytics", None)
+    return None if is_none(queue) else getattr(queue, name, None)
+
+
 def _guarded():
     global _guard
     if _guard is None:
-        queue = getattr(js.window, "analytics", None)
-        existing = getattr(queue, "_guard", None) if not is_none(queue) else None
+        existing = snippet_attr("_guard")
         _guard = existing if not is_none(existing) else js.Function.new("t", "n", "a", _GUARD_BODY)
     return _guard
 

@@ -27,25 +27,19 @@ class PageLifecycle:
 
     def watch(self, pause, resume):
         self._pause, self._resume = pause, resume
-        self._stayed_js = ffi.create_proxy(self._stayed)
+        self._back_js = ffi.create_proxy(self._back)
         self._listen("beforeunload", self._leaving)
         self._listen("pageshow", self._back)
         self._listen("offline", self._offline)
         self._listen("online", self._back)
-        queue = getattr(js.window, "analytics", None)
-        left = getattr(queue, "_leaving", None) if not ffi.is_none(queue) else None
-        if not ffi.is_none(left):
+        if not ffi.is_none(ffi.snippet_attr("_leaving")):
             self._leaving()
         if js.navigator.onLine is False:
             self._offline()
 
     def _leaving(self, *_):
         self._pause(_LEAVING)
-        js.setTimeout(self._stayed_js, _STAY_MS)
-
-    def _stayed(self, *_):
-        if js.navigator.onLine is not False:
-            self._resume()
+        js.setTimeout(self._back_js, _STAY_MS)  # still here: the page stayed after all
 
     def _offline(self, *_):
         self._pause("the browser is offline")

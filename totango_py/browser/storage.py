@@ -87,7 +87,6 @@ class BrowserStorage:
             self._active = LocalStorage()
         except Exception as error:
             self._next("LocalStorage unavailable (%s)" % error)
-        self.kind = type(self._active).__name__
 
     def _next(self, reason):
         """Take the next level that starts (memory always does)."""
@@ -99,7 +98,6 @@ class BrowserStorage:
                 break
             except Exception as error:
                 reason = "%s unavailable (%s)" % (kind.__name__, error)
-        self.kind = type(self._active).__name__
 
     def get(self, key):
         try:

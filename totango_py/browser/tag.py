@@ -1,8 +1,8 @@
 """Hands ``window.analytics`` (the snippet's queue) over to Python.
 
 The snippet keeps queueing ``[method, ...args]``; ``boot.js`` encodes queued
-calls as JSON and asks Python to drain them once per microtask, so a call
-from page code costs an array push. Callbacks stay in JavaScript and are
+calls as JSON and asks Python to drain them right after the caller's task,
+in slices of at most ``_BUDGET_MS``, so a call from page code costs an array push. Callbacks stay in JavaScript and are
 called back by index after Python has handled their call.
 """
 
@@ -45,9 +45,10 @@ def _drain(everything=False, *_):
 
 
 def _state(*_):
+    user, group = analytics.user(), analytics.group()
     return json.dumps({
-        "user": {"id": analytics.user().id(), "traits": analytics.user().traits()},
-        "group": {"id": analytics.group().id(), "traits": analytics.group().traits()},
+        "user": {"id": user.id(), "traits": user.traits()},
+        "group": {"id": group.id(), "traits": group.traits()},
         "anonymousId": analytics.identity.anonymous_id if analytics.identity else None,
     })
 
