@@ -145,7 +145,7 @@ def compile_mpy(sources):
 
 def snippet(tag_path):
     """The inline snippet a site pastes, pointing at ``tag_path``."""
-    with open(os.path.join(ROOT, "tag", "snippet.js"), encoding="utf-8") as handle:
+    with open(os.path.join(ROOT, "web", "tag", "snippet.js"), encoding="utf-8") as handle:
         source = handle.read()
     return source.replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
 
@@ -159,7 +159,7 @@ def build_tag(tag_dir, tag_path):
         copy(os.path.join(ROOT, path), os.path.join(tag_dir, "py", path))
     write(os.path.join(tag_dir, "totango_py.json"), json.dumps(bundle, separators=(",", ":")))
     write(os.path.join(tag_dir, "totango_py.mpy.json"), json.dumps(compile_mpy(sources), separators=(",", ":")))
-    copy(os.path.join(ROOT, "tag", "boot.js"), os.path.join(tag_dir, "boot.js"))
+    copy(os.path.join(ROOT, "web", "tag", "boot.js"), os.path.join(tag_dir, "boot.js"))
     write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path))
     write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path))
     for runtime, (package, names) in RUNTIME_FILES.items():

@@ -10,7 +10,7 @@ import os
 import shutil
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SITE = os.path.join(HERE, "site")
+SITE = os.path.join(os.path.dirname(HERE), "web", "demo")
 ASSETS = ("demo.css", "shared.js", "app.js", "inspector.js", "app.py")
 DEFAULT_CONFIG = {"serviceId": "SP-DEMO-1", "trackerUrl": "/emulator/totango4.0.3.js", "region": "us"}
 
