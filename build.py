@@ -25,14 +25,12 @@ DIST = os.path.join(ROOT, "dist")
 MODULES = os.path.join(ROOT, "node_modules")
 VENV = os.path.join(ROOT, ".venv")
 CHROMIUM = "/usr/bin/chromium"
-DEFAULT_TRACKER_URL = "https://tracker.totango.com/totango4.0.3.js"
+sys.path.insert(0, os.path.join(ROOT, "totango_py"))
+import vocabulary  # noqa: E402  (the names web/tag/*.js shares with Python)
 
-MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
-RUNTIME_FILES = {
-    "micropython": (MICROPYTHON, ["micropython.mjs", "micropython.wasm"]),
-    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
-                            "python_stdlib.zip", "pyodide-lock.json"]),
-}
+del sys.path[0]
+DEFAULT_TRACKER_URL = vocabulary.DEFAULT_TRACKER_URL
+_PLACEHOLDER = re.compile(r"/\*@vocabulary\.(\w+)\*/null")
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt")
 _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
 
@@ -143,11 +141,26 @@ def compile_mpy(sources):
     return out
 
 
+def tag_script(name):
+    """``web/tag/<name>`` with the shared vocabulary written in place of its placeholders."""
+    with open(os.path.join(ROOT, "web", "tag", name), encoding="utf-8") as handle:
+        source = handle.read()
+    values = vocabulary.for_javascript()
+
+    def value(match):
+        if match.group(1) not in values:
+            sys.exit("build failed: %s names an unknown vocabulary entry %r" % (name, match.group(1)))
+        return json.dumps(values[match.group(1)], separators=(",", ":"))
+
+    result = _PLACEHOLDER.sub(value, source)
+    if "/*@vocabulary" in result:
+        sys.exit("build failed: %s has a malformed vocabulary placeholder" % name)
+    return result
+
+
 def snippet(tag_path):
     """The inline snippet a site pastes, pointing at ``tag_path``."""
-    with open(os.path.join(ROOT, "web", "tag", "snippet.js"), encoding="utf-8") as handle:
-        source = handle.read()
-    return source.replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
+    return tag_script("snippet.js").replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
 
 
 def build_tag(tag_dir, tag_path):
@@ -159,16 +172,15 @@ def build_tag(tag_dir, tag_path):
         copy(os.path.join(ROOT, path), os.path.join(tag_dir, "py", path))
     write(os.path.join(tag_dir, "totango_py.json"), json.dumps(bundle, separators=(",", ":")))
     write(os.path.join(tag_dir, "totango_py.mpy.json"), json.dumps(compile_mpy(sources), separators=(",", ":")))
-    copy(os.path.join(ROOT, "web", "tag", "boot.js"), os.path.join(tag_dir, "boot.js"))
+    write(os.path.join(tag_dir, "boot.js"), tag_script("boot.js"))
     write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path))
     write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path))
-    for runtime, (package, names) in RUNTIME_FILES.items():
-        for name in names:
-            copy(os.path.join(MODULES, package, name), os.path.join(tag_dir, runtime, name))
     files = {"%spy/%s" % (tag_path, path): "./" + path for path in sources}
-    for runtime, interpreter in (("mpy", "micropython/micropython.mjs"), ("py", "pyodide/pyodide.mjs")):
-        config = {"interpreter": tag_path + interpreter, "files": files}
-        write(os.path.join(tag_dir, "pyscript-%s.json" % runtime), json.dumps(config, indent=2) + "\n")
+    for name, runtime in vocabulary.RUNTIMES.items():
+        for file_name in runtime["files"]:
+            copy(os.path.join(MODULES, runtime["package"], file_name), os.path.join(tag_dir, name, file_name))
+        config = {"interpreter": "%s%s/%s" % (tag_path, name, runtime["module"]), "files": files}
+        write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
 
 
 def build_pyscript(target):
@@ -213,7 +225,8 @@ def manifest(root):
                 continue
             with open(path, "rb") as handle:
                 files[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.sha256(handle.read()).hexdigest()
-    versions = {name: package_version(name) for name in (MICROPYTHON, "pyodide", "@pyscript/core")}
+    packages = [runtime["package"] for runtime in vocabulary.RUNTIMES.values()] + ["@pyscript/core"]
+    versions = {name: package_version(name) for name in packages}
     return {"versions": versions, "files": dict(sorted(files.items()))}
 
 
@@ -222,7 +235,7 @@ def generated_files(root):
     out = []
     for folder, _, names in os.walk(root):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        if rel.startswith(("tag/micropython", "tag/pyodide", "pyscript")):
+        if rel.startswith(tuple("tag/" + name for name in vocabulary.RUNTIMES) + ("pyscript",)):
             continue
         out += [os.path.join(folder, n) for n in names if n.endswith((".html", ".js", ".json", ".toml", ".py"))]
     return out

@@ -42,3 +42,28 @@ def test_absolute_url_fails_the_build(tmp_path):
     assert "cdn.example.com" in str(stopped.value)
     page.write_text('<script>load({trackerUrl: "%s"})</script>' % build.DEFAULT_TRACKER_URL)
     build.check_urls([str(page)])
+
+
+def test_javascript_carries_the_shared_vocabulary():
+    """The built snippet and boot loader hold exactly the values Python uses."""
+    from totango_py import vocabulary
+
+    for name in ("snippet.js", "boot.js"):
+        with open(os.path.join(DIST, "tag", name), encoding="utf-8") as handle:
+            text = handle.read()
+        assert "@vocabulary" not in text
+    values = vocabulary.for_javascript()
+    with open(os.path.join(DIST, "tag", "boot.js"), encoding="utf-8") as handle:
+        boot = handle.read()
+    for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes"):
+        assert json.dumps(values[key], separators=(",", ":")) in boot, key
+    assert json.dumps(values["queuedMethods"], separators=(",", ":")) in build.snippet("/tag/")
+
+
+def test_unknown_vocabulary_name_fails_the_build(tmp_path, monkeypatch):
+    (tmp_path / "web" / "tag").mkdir(parents=True)
+    (tmp_path / "web" / "tag" / "x.js").write_text("var a = /*@vocabulary.noSuchName*/null;")
+    monkeypatch.setattr(build, "ROOT", str(tmp_path))
+    with pytest.raises(SystemExit) as stopped:
+        build.tag_script("x.js")
+    assert "noSuchName" in str(stopped.value)

@@ -7,7 +7,7 @@ A bad setting is a ``SettingsError`` at load, never a silent no-op.
 
 import re
 
-DEFAULT_TRACKER_URL = "https://tracker.totango.com/totango4.0.3.js"
+from .vocabulary import DEFAULT_RUNTIME, DEFAULT_TRACKER_URL, RUNTIMES
 
 DEFAULTS = {
     "serviceId": None,
@@ -19,12 +19,11 @@ DEFAULTS = {
     "trackerUrl": DEFAULT_TRACKER_URL,
     # Tag-level settings: which interpreter boots the tag, and how many
     # activity calls may wait for an account before the oldest is dropped.
-    "runtime": "micropython",
+    "runtime": DEFAULT_RUNTIME,
     "holdLimit": 100,
 }
 
 REGIONS = ("us", "eu1")
-RUNTIMES = ("micropython", "pyodide")
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 _SNAKE = {
     "service_id": "serviceId",
@@ -72,7 +71,7 @@ def validate(given):
     if settings["region"] not in REGIONS:
         raise SettingsError("setting region must be one of %s, got %r" % (", ".join(REGIONS), settings["region"]))
     if settings["runtime"] not in RUNTIMES:
-        raise SettingsError("setting runtime must be one of %s, got %r" % (", ".join(RUNTIMES), settings["runtime"]))
+        raise SettingsError("setting runtime must be one of %s, got %r" % (", ".join(sorted(RUNTIMES)), settings["runtime"]))
     for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages"):
         _check_bool(name, settings[name])
     plan = settings["defaultPlan"]
