@@ -8,12 +8,13 @@ Nothing here raises into the caller except ``load`` with bad settings.
 
 from . import arguments, events
 from .journal import Journal, describe
+from .ownership import Owner
 from .ports import ListLogger, MemoryStorage, combine, dropped, held
 from .settings import SettingsError
 from .state import Identity, View
 from .values import type_name
 
-_PORTS = ("storage", "transport", "logger", "context", "lifecycle")
+_PORTS = ("storage", "transport", "logger", "context", "lifecycle", "owner")
 
 
 class Analytics:
@@ -30,6 +31,7 @@ class Analytics:
         self.settings = None
         self.identity = None
         self.journal = Journal()
+        self.owner = None
         self._pending = []
         self._ready_callbacks = []
         self._ready = set()
@@ -48,11 +50,13 @@ class Analytics:
                 self.ports[name] = self.ports.get(name) or port
         self.ports["storage"] = self.ports["storage"] or MemoryStorage()
         self.ports["logger"] = self.ports["logger"] or ListLogger()
+        self.owner = self.ports["owner"] = self.ports["owner"] or Owner(self.ports["storage"])
         self.journal.logger = self.ports["logger"]
         self.identity = Identity(self.ports["storage"])
         for destination in self.destinations:
             destination.load(given, self, self._ready_callback(destination))
         self.settings = given
+        self.owner.start()  # then its work is reloaded and other tabs' orphaned work adopted
         pending, self._pending = self._pending, []
         for kind, args in pending:
             self.call(kind, args)

@@ -3,11 +3,14 @@
 Owns everything Totango: its settings, the collector options, the current
 module, the activities held until a user and an account are known, and the
 persisted outbox of commands waiting for the collector (or for the page to
-stay: delivery pauses while it is being left).
+stay: delivery pauses while it is being left). Both queues are kept under
+this tab's own keys and delivered only while it holds its lock (see
+``ownership``); another tab's, once that tab is gone, are adopted and joined
+to these.
 """
 
 from . import settings as settings_module, storage as keys
-from .holding import HoldQueue
+from .holding import HoldQueue, entries_of
 from .ports import DELIVERED, Destination, RecordingTransport, combine, dropped, held
 from .totango import TotangoMapping
 from .values import clean_object
@@ -42,15 +45,19 @@ class TotangoDestination(Destination):
     def load(self, settings, analytics, on_ready):
         self.settings = settings_module.validate(settings)
         ports, self.journal, self._on_ready = analytics.ports, analytics.journal, on_ready
+        self._analytics = analytics
+        self.owner = owner = analytics.owner
         if isinstance(settings, str):
             self.journal.log("warn", "load(%r): taken as the Totango serviceId" % settings)
         self.transport = self.transport or ports.get("transport") or RecordingTransport()
         self._storage = ports["storage"]
         self.mapping = TotangoMapping(self.settings)
-        self.held = HoldQueue(self.settings["holdLimit"], self._storage, HELD_KEY)
-        self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, OUTBOX_KEY)
+        self.held = HoldQueue(self.settings["holdLimit"], self._storage, owner.key(HELD_KEY))
+        self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, owner.key(OUTBOX_KEY))
         if len(self.held) or len(self.outbox):
             self.journal.log("info", "restored %d call(s) kept from an earlier page" % (len(self.held) + len(self.outbox)))
+        owner.register(OUTBOX_KEY, self._adopt_outbox, self._reload)
+        owner.register(HELD_KEY, self._adopt_held)
         module = keys.load(self._storage, MODULE_KEY)
         self.module = module if isinstance(module, str) else None
         user, group = analytics.user(), analytics.group()
@@ -79,6 +86,45 @@ class TotangoDestination(Destination):
         self.state = "failed"
         self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept" % (reason, len(self.outbox)))
 
+    # -- work of this tab and of tabs that are gone ------------------------------
+    def _reload(self):
+        """This tab holds its lock (again): its queues as storage has them, then deliver."""
+        self.held.reload()
+        self.outbox.reload()
+        self._flush()
+
+    def _adopt_outbox(self, stored):
+        entries = entries_of(stored)
+        if entries:
+            self.journal.log("info", "adopted %d call(s) another tab left undelivered" % len(entries))
+        for entry in entries:
+            for gone in self.outbox.add(entry["command"], entry["call"]):
+                self.journal.drop(gone["call"], "more than %d calls waited for the collector" % OUTBOX_LIMIT)
+        self._flush()
+
+    def _adopt_held(self, stored):
+        entries = entries_of(stored)
+        if entries:
+            self.journal.log("info", "adopted %d activit%s another tab held for an account"
+                             % (len(entries), "y" if len(entries) == 1 else "ies"))
+        for entry in entries:
+            for gone in self.held.add(entry["command"], entry["call"]):
+                self.journal.drop(gone["call"], "more than %d activities waited for an account; oldest dropped"
+                                  % self.held.limit)
+        user, group = self._analytics.user().id(), self._analytics.group().id()
+        if user is not None and group is not None:
+            self._release_held(group, user)
+
+    def _release_held(self, account_id, user_id):
+        entries = self.held.take_all()
+        self.journal.log("debug", "account known: releasing %d held activit%s"
+                         % (len(entries), "y" if len(entries) == 1 else "ies"))
+        for entry in entries:
+            self._send(_attribute(entry["command"], account_id, user_id), entry["call"])
+
+    def _can_deliver(self):
+        return self.state == "ready" and self.paused is None and self.owner.holding
+
     def pause(self, reason):
         """Keep new commands in the (persisted) outbox instead of handing them over."""
         if self.paused is None:
@@ -94,7 +140,7 @@ class TotangoDestination(Destination):
 
     # -- delivery ------------------------------------------------------------
     def _flush(self):
-        if self.state == "ready" and self.paused is None:
+        if self._can_deliver():
             for entry in self.outbox.take_all():
                 self._deliver(entry["command"], entry["call"])
 
@@ -110,11 +156,12 @@ class TotangoDestination(Destination):
         return DELIVERED
 
     def _send(self, command, call):
-        if self.state == "ready" and self.paused is None:
+        if self._can_deliver():
             return self._deliver(command, call)
         for entry in self.outbox.add(command, call):
             self.journal.drop(entry["call"], "more than %d calls waited for the collector" % OUTBOX_LIMIT)
-        reason = self.paused or "waiting for the Totango collector to load"
+        reason = self.paused or ("waiting for the Totango collector to load" if self.state != "ready"
+                                 else "waiting for this tab's claim on its work")
         self.journal.log("debug", "%s held: %s" % (call, reason))
         return held(reason)
 
@@ -123,11 +170,7 @@ class TotangoDestination(Destination):
         self.journal.warn_all(event["call"], warnings)
         outcome = combine([self._send(command, event["call"]) for command in commands])
         if event["userId"] is not None and event["groupId"] is not None and len(self.held):
-            entries = self.held.take_all()
-            self.journal.log("debug", "account known: releasing %d held activit%s"
-                             % (len(entries), "y" if len(entries) == 1 else "ies"))
-            for entry in entries:
-                self._send(_attribute(entry["command"], event["groupId"], event["userId"]), entry["call"])
+            self._release_held(event["groupId"], event["userId"])
         return outcome
 
     def _activity(self, commands, event):

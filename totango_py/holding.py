@@ -8,6 +8,16 @@ lose them.
 from . import storage as keys
 
 
+def entries_of(stored):
+    """The well-formed entries of a stored queue (any other value gives none)."""
+    entries = []
+    if isinstance(stored, list):
+        for entry in stored:
+            if isinstance(entry, dict) and isinstance(entry.get("command"), list):
+                entries.append({"command": tuple(entry["command"]), "call": str(entry.get("call", ""))})
+    return entries
+
+
 class HoldQueue:
     """A FIFO of ``{"command": tuple, "call": str}`` entries with a size bound."""
 
@@ -16,12 +26,12 @@ class HoldQueue:
         self._storage = storage
         self._key = key
         self.entries = []
-        if storage is not None and key is not None:
-            stored = keys.load(storage, key, [])
-            if isinstance(stored, list):
-                for entry in stored:
-                    if isinstance(entry, dict) and isinstance(entry.get("command"), list):
-                        self.entries.append({"command": tuple(entry["command"]), "call": str(entry.get("call", ""))})
+        self.reload()
+
+    def reload(self):
+        """Read the entries back from storage: what another tab adopted meanwhile is gone."""
+        if self._storage is not None and self._key is not None:
+            self.entries = entries_of(keys.load(self._storage, self._key, []))
 
     def __len__(self):
         return len(self.entries)

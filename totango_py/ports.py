@@ -12,7 +12,10 @@ serve tests, scripts and servers::
 
 Contracts (duck-typed: any object with these methods will do):
 
-* storage — ``get(key) -> str | None``, ``set(key, text)``, ``remove(key)``
+* storage — ``get(key) -> str | None``, ``set(key, text)``, ``remove(key)``,
+  and ``keys()`` listing the stored keys (optional: without it no work is
+  adopted from other tabs)
+* owner — an ``ownership.Owner``: whose persisted work is whose across tabs
 * transport — ``load(options, url, on_ready, on_fail)`` starts the collector,
   ``set_options(options)`` updates its options before it has loaded, and
   ``send(command)`` applies one command ``(collector_method, *args)``
@@ -60,6 +63,9 @@ class MemoryStorage:
 
     def remove(self, key):
         self.data.pop(key, None)
+
+    def keys(self):
+        return list(self.data)
 
 
 class RecordingTransport:

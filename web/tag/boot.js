@@ -19,63 +19,159 @@
 
   function skipped(reason) { var o = {}; o[SKIP] = reason; return o; }
 
-  // Plain JSON-able copy: Dates become ISO strings, cycles/functions/DOM nodes
-  // become a "skipped" marker that Python reports.
-  function encode(value, seen) {
+  // Our own serialiser: a plain JSON text built here, never the page's
+  // JSON.stringify, toJSON methods or prototype additions (Prototype.js gives
+  // Array.prototype a toJSON; a page may add enumerable keys to
+  // Object.prototype). Builtins are taken now, before later page code runs.
+  // Dates → ISO strings, Map → object, Set → list, RegExp → its source text
+  // ("/ab+c/gi"), Error → its message, boxed primitives → their value; cycles,
+  // functions, DOM nodes and other kinds → a "skipped" marker that Python
+  // reports. A getter or proxy trap that throws skips that value alone.
+  var own = Object.keys, isArray = Array.isArray, objectToString = Object.prototype.toString;
+  var dateTime = Date.prototype.getTime, dateIso = Date.prototype.toISOString;
+  var regexpText = RegExp.prototype.toString;
+  var mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size").get, mapEach = Map.prototype.forEach;
+  var setSize = Object.getOwnPropertyDescriptor(Set.prototype, "size").get, setEach = Set.prototype.forEach;
+  var regexpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, "source").get;
+  var replace = String.prototype.replace, slice = String.prototype.slice, toStr = String;
+  var numberValue = Number.prototype.valueOf, stringValue = String.prototype.valueOf;
+  var booleanValue = Boolean.prototype.valueOf, ErrorType = Error;
+  var wellFormed = String.prototype.toWellFormed;
+  var MAX_DEPTH = 20, MAX_TEXT = 100000, MAX_ITEMS = 10000;
+  var ESCAPES = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+  function escapeChar(c) {
+    return ESCAPES[c] || "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+  }
+  function quote(text) {
+    // Lone surrogates cannot cross into Python: U+FFFD instead.
+    text = wellFormed ? wellFormed.call(text)
+      : replace.call(text, /[\ud800-\udbff](?![\udc00-\udfff])|(^|[^\ud800-\udbff])[\udc00-\udfff]/g, "$1\ufffd");
+    return '"' + replace.call(text, /["\\\u0000-\u001f\u2028\u2029]/g, escapeChar) + '"';
+  }
+  function is(brand, value) { try { brand.call(value); return true; } catch (e) { return false; } }
+  function reason(e) {
+    try { return toStr(e && e.message || e); } catch (again) { return "an unreadable error"; }
+  }
+
+  // JSON text of value, or undefined for "leave it out"; budget counts items.
+  function write(value, seen, budget) {
     var type = typeof value;
-    if (value === null || type === "string" || type === "boolean") return value;
-    if (type === "number") return isFinite(value) ? value : skipped("not a finite number");
-    if (type === "bigint") return value.toString();
+    if (value === null || type === "boolean") return value ? "true" : (value === null ? "null" : "false");
+    if (type === "string") {
+      return value.length > MAX_TEXT ? write(skipped("a text longer than " + MAX_TEXT + " characters"), seen, budget)
+                                     : quote(value);
+    }
+    if (type === "number") return isFinite(value) ? toStr(value) : write(skipped("not a finite number"), seen, budget);
+    if (type === "bigint") return quote(toStr(value));
     if (type === "undefined") return undefined;
-    if (type === "function") return skipped("a function cannot be sent");
-    if (type !== "object") return skipped("a " + type + " cannot be sent");
-    if (value instanceof Date) return isNaN(value) ? skipped("an invalid Date") : value.toISOString();
-    if (seen.indexOf(value) >= 0) return skipped("it refers back to itself (cycle)");
-    if (value.nodeType || value === window) return skipped("a page element cannot be sent");
+    if (type === "function") return write(skipped("a function cannot be sent"), seen, budget);
+    if (type !== "object") return write(skipped("a " + type + " cannot be sent"), seen, budget);
+    if (seen.indexOf(value) >= 0) return write(skipped("it refers back to itself (cycle)"), seen, budget);
+    if (seen.length >= MAX_DEPTH) return write(skipped("nested deeper than " + MAX_DEPTH + " levels"), seen, budget);
+    if ((budget.left -= 1) < 0) return write(skipped("more than " + MAX_ITEMS + " values in one call"), seen, budget);
+    if (is(dateTime, value)) {
+      return isNaN(dateTime.call(value)) ? write(skipped("an invalid Date"), seen, budget) : quote(dateIso.call(value));
+    }
+    if (is(regexpSource, value) && value !== RegExp.prototype) return quote(regexpText.call(value));
+    if (is(numberValue, value)) return write(numberValue.call(value), seen, budget);
+    if (is(stringValue, value)) return write(stringValue.call(value), seen, budget);
+    if (is(booleanValue, value)) return write(booleanValue.call(value), seen, budget);
+    var parts = [], i;
     seen.push(value);
-    var out;
-    if (Array.isArray(value)) {
-      out = [];
-      for (var i = 0; i < value.length; i++) {
-        var item = encode(value[i], seen);
-        out.push(item === undefined ? null : item);
+    try {
+      if (is(mapSize, value)) {
+        mapEach.call(value, function (item, key) {
+          var text = member(item, seen, budget);
+          if (text !== undefined) parts.push(quote(typeof key === "string" ? key : safeText(key)) + ":" + text);
+        });
+        return "{" + parts.join(",") + "}";
       }
-    } else {
-      out = {};
-      for (var key in value) {
-        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-        var enc;
-        try { enc = encode(value[key], seen); } catch (e) { enc = skipped("reading it failed: " + e); }
-        if (enc !== undefined) out[key] = enc;
+      if (is(setSize, value)) {
+        setEach.call(value, function (item) { var text = member(item, seen, budget); parts.push(text === undefined ? "null" : text); });
+        return "[" + parts.join(",") + "]";
       }
+      if (value instanceof ErrorType) return write(value.message === undefined ? "" : value.message, seen, budget);
+      if (typeof value.nodeType === "number" || value === window) return write(skipped("a page element cannot be sent"), seen, budget);
+      var kind = objectToString.call(value);
+      if (kind !== "[object Object]" && kind !== "[object Array]" && kind !== "[object Arguments]") {
+        return write(skipped("a " + slice.call(kind, 8, -1) + " cannot be sent"), seen, budget);
+      }
+      if (isArray(value)) {
+        for (i = 0; i < value.length; i++) {
+          if (i >= MAX_ITEMS) { parts.push(write(skipped("more than " + MAX_ITEMS + " values in one call"), seen, budget)); break; }
+          var item = member(value[i], seen, budget);
+          parts.push(item === undefined ? "null" : item);
+        }
+        return "[" + parts.join(",") + "]";
+      }
+      var keys = own(value);
+      for (i = 0; i < keys.length && i < MAX_ITEMS; i++) {
+        var text;
+        try { text = member(value[keys[i]], seen, budget); }
+        catch (e) { text = write(skipped("reading it failed: " + reason(e)), seen, budget); }
+        if (text !== undefined) parts.push(quote(keys[i]) + ":" + text);
+      }
+      return "{" + parts.join(",") + "}";
+    } finally {
+      seen.pop();
     }
-    seen.pop();
-    return out;
   }
+  // A value inside an object or list: when reading it throws, only it is skipped.
+  function member(value, seen, budget) {
+    try { return write(value, seen, budget); }
+    catch (e) { return write(skipped("reading it failed: " + reason(e)), seen, budget); }
+  }
+  function safeText(value) { try { return toStr(value); } catch (e) { return "?"; } }
 
-  function encodeCall(call) {
-    var out = [call[0]];
-    for (var i = 1; i < call.length; i++) {
-      if (typeof call[i] === "function") {
-        var marker = {};
-        marker[FN] = fns.push(call[i]) - 1;
-        out.push(marker);
-      } else {
-        var enc = encode(call[i], []);
-        out.push(enc === undefined ? null : enc);
+  // JSON text of any page value (settings, a call), or null when it cannot be read at all.
+  a._json = function (value) {
+    try { var text = write(value, [], { left: MAX_ITEMS }); return text === undefined ? "null" : text; }
+    catch (e) { return null; }
+  };
+
+  // One queued call as JSON text: [method, ...args], callbacks kept by index
+  // (or, with keepFns false, left out). An argument that cannot be read at all
+  // (a proxy whose traps throw) drops this call alone: {SKIP: why, method}.
+  function encodeCall(call, keepFns) {
+    var name = "?";
+    try {
+      if (!isArray(call) || typeof call[0] !== "string") throw new ErrorType("not an analytics call");
+      name = call[0];
+      var out = [quote(name)], budget = { left: MAX_ITEMS };
+      for (var i = 1; i < call.length; i++) {
+        var arg = call[i];
+        if (typeof arg === "function") {
+          if (!keepFns) { out.push("null"); continue; }
+          var marker = {};
+          marker[FN] = fns.push(arg) - 1;
+          arg = marker;
+        }
+        var text = write(arg, [], budget);
+        out.push(text === undefined ? "null" : text);
       }
+      return "[" + out.join(",") + "]";
+    } catch (e) {
+      var drop = {};
+      drop[SKIP] = "its arguments could not be read: " + reason(e);
+      drop.method = name;
+      return write(drop, [], { left: 10 });
     }
-    return out;
   }
+  a._encodeCall = encodeCall;
 
+  // Up to max calls, each encoded on its own, as one JSON list; they leave the
+  // queue only once encoded, so nothing is lost to a throwing value.
   a._take = function (max) {
-    var calls = a.splice(0, max || a.length);
-    return JSON.stringify(calls.map(encodeCall));
+    var count = Math.min(max || a.length, a.length), out = [];
+    for (var i = 0; i < count; i++) out.push(encodeCall(a[i], true));
+    a.splice(0, count);
+    return "[" + out.join(",") + "]";
   };
   a._callFn = function (index) {
     var fn = fns[index];
     fns[index] = null;
-    try { if (fn) fn(); } catch (e) { console.error("[totango_py] a callback threw:", e); }
+    try { if (fn) fn(); } catch (e) { report("a callback threw:", e); }
   };
   // Python on MicroPython cannot catch a JS exception: risky calls go through this.
   a._guard = function (t, n, args) {
@@ -93,7 +189,7 @@
   function drain() {
     a._scheduled = false;
     var more = false;
-    try { more = a._drain(false); } catch (e) { console.error("[totango_py]", e); }
+    try { more = a._drain(false); } catch (e) { report("", e); }
     if (more) { a._scheduled = true; soon(drain); }
   }
   a._kick = function () {
@@ -120,10 +216,18 @@
     return status;
   };
 
+  // The page's console may be wrapped by a shim that throws: never let it through.
+  function report(message, error) {
+    try {
+      if (error === undefined) console.error("[totango_py] " + message);
+      else console.error("[totango_py] " + message, error);
+    } catch (e) {}
+  }
+
   function fail(error) {
-    a._failed = String(error && error.message || error);
-    console.error("[totango_py] could not start: " + a._failed + " (calls are kept and retried on the next page)");
-    window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } }));
+    a._failed = reason(error);
+    report("could not start: " + a._failed + " (calls are kept and retried on the next page)");
+    try { window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } })); } catch (e) {}
   }
 
   // The collector downloads while Python boots; Python inserts it when ready.

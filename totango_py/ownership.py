@@ -1,0 +1,232 @@
+"""Who owns persisted work, so that it is delivered once whatever the tabs do.
+
+Every page instance (a *tab*) keeps its persisted work under keys of its own,
+``<kind>:<tab>`` (``totango_py_outbox:k3x…``): a tab writes only its own keys,
+so two live tabs never overwrite or deliver each other's work. A key without a
+tab (``totango_py_outbox``, as older versions wrote it) belongs to nobody.
+
+A tab holds a lock named after itself while it lives, and gives it up when
+it is hidden for good or for the back/forward cache (``leave``). Another tab
+*adopts* a tab's work only while it holds that tab's lock, so the owner and an
+adopter can never both have it: an owner coming back from the back/forward
+cache takes its lock again and re-reads its keys (``reload``) before it
+delivers anything, and what was adopted meanwhile is gone from them.
+
+Why a lock (the Web Locks API in a page, ``browser/locks.py``) rather than a
+lease or ``pagehide`` alone: a lease is a clock guess (a background tab's
+timers run once a minute, so a live tab's lease runs out and its work would be
+taken while it still sends it), and ``pagehide`` does not fire when a tab
+crashes or is killed. The browser releases a lock whenever its holder goes
+away, and grants it to one holder at a time, across tabs. Where the API is
+missing (a page not served over https), ``LeaseLocks`` stands in: work is
+adopted once its owner left (``pagehide``) or was silent for ``LEASE_MS``.
+
+The locks port: ``hold(name, on_held)`` keeps ``name`` while this tab lives
+and calls ``on_held()`` once granted; ``release()`` gives it up;
+``try_hold(name, fn)`` runs ``fn()`` while holding ``name`` only if nobody holds
+it (possibly later; never while its holder lives).
+"""
+
+import random
+import time
+
+from . import storage as keys
+
+PREFIX = "totango_py_"
+LOCK_PREFIX = "totango_py_tab:"
+LEFT_KEY = "totango_py_left"   # written when a tab with work leaves: other tabs look for orphans
+LEASE_MS = 180000              # longer than a background tab's once-a-minute timers
+
+
+def new_tab_id():
+    return "%08x%04x" % (random.getrandbits(32), random.getrandbits(16))
+
+
+def split_key(key):
+    """``(kind, tab)`` of a work key; tab is ``""`` for a key that belongs to nobody."""
+    kind, _, tab = key.partition(":")
+    return kind, tab
+
+
+class Owner:
+    """This tab's claim on its persisted work, and the adoption of work whose owner is gone.
+
+    Parts register the kinds of work they persist: ``register(kind, adopt, reload)``;
+    ``adopt(value)`` takes another tab's stored value as its own, ``reload()``
+    re-reads this tab's keys after the lock was taken again.
+    """
+
+    def __init__(self, storage, locks=None, tab=None):
+        self.storage = storage
+        self.locks = locks
+        self.tab = tab if tab is not None else (new_tab_id() if locks is not None else "")
+        self.holding = locks is None   # alone in memory: everything is ours
+        self._kinds = {}
+        self._order = []
+        self._waiting = []
+
+    def key(self, kind):
+        return kind + ":" + self.tab if self.tab else kind
+
+    def register(self, kind, adopt, reload=None):
+        if kind not in self._kinds:
+            self._order.append(kind)
+        self._kinds[kind] = (adopt, reload)
+
+    def when_holding(self, fn):
+        """Run ``fn`` now if this tab holds its lock, else as soon as it does."""
+        if self.holding:
+            fn()
+        else:
+            self._waiting.append(fn)
+
+    # -- this tab ------------------------------------------------------------
+    def start(self):
+        """Take this tab's lock (again, after ``leave``); then reload and look for orphans."""
+        if self.locks is not None and not self.holding:
+            self.locks.hold(LOCK_PREFIX + self.tab, self._held)
+
+    def _held(self):
+        self.holding = True
+        for kind in self._order:
+            reload = self._kinds[kind][1]
+            if reload is not None:
+                reload()
+        waiting, self._waiting = self._waiting, []
+        for fn in waiting:
+            fn()
+        self.sweep()
+
+    def leave(self):
+        """This tab is hidden: give up the lock; tell other tabs when work is left behind."""
+        if self.locks is None or not self.holding:
+            return
+        self.holding = False
+        self.locks.release()
+        if self.has_work():
+            keys.save(self.storage, LEFT_KEY, {"tab": self.tab, "at": _now_ms()})
+
+    def has_work(self):
+        for kind in self._order:
+            if keys.load(self.storage, self.key(kind)) not in (None, []):
+                return True
+        return False
+
+    # -- other tabs ------------------------------------------------------------
+    def orphans(self):
+        """Tabs other than this one with work in storage, oldest-named first."""
+        try:
+            names = list(self.storage.keys())
+        except Exception:  # a storage without key listing: nothing to adopt
+            return []
+        tabs = []
+        for name in names:
+            kind, tab = split_key(name)
+            if kind in self._kinds and tab != self.tab and tab not in tabs:
+                tabs.append(tab)
+        return tabs
+
+    def sweep(self):
+        """Try to adopt the work of every other tab; adoption happens only where the owner is gone."""
+        if self.locks is None or not self.holding:
+            return
+        for tab in self.orphans():
+            self.locks.try_hold(LOCK_PREFIX + tab, self._adopter(tab))
+
+    def _adopter(self, tab):
+        def adopt():
+            if not self.holding:
+                return
+            for kind in self._order:
+                name = kind + ":" + tab if tab else kind
+                value = keys.load(self.storage, name)
+                if value is not None:
+                    # Ours first, then theirs removed: a crash in between repeats, never loses.
+                    self._kinds[kind][0](value)
+                    keys.save(self.storage, name, None)
+        return adopt
+
+
+def _now_ms():
+    return int(time.time() * 1000)
+
+
+class MemoryLocks:
+    """Locks shared by the ``Owner``s of one process: tabs simulated in tests.
+
+    ``table`` maps a lock name to its holder; pass one table to several
+    instances. Grants are immediate (the browser's are asynchronous).
+    """
+
+    def __init__(self, table=None):
+        self.table = table if table is not None else {}
+        self._mine = None
+
+    def hold(self, name, on_held):
+        if self.table.get(name) not in (None, self):
+            raise RuntimeError("%s is held by another tab" % name)
+        self.table[name] = self
+        self._mine = name
+        on_held()
+
+    def release(self):
+        if self._mine is not None and self.table.get(self._mine) is self:
+            del self.table[self._mine]
+        self._mine = None
+
+    def try_hold(self, name, fn):
+        if name in self.table:
+            return False
+        self.table[name] = self
+        try:
+            fn()
+        finally:
+            del self.table[name]
+        return True
+
+
+class LeaseLocks:
+    """Locks kept as leases in storage, where the Web Locks API is missing.
+
+    The holder renews its lease (``renew``, on a timer and at each change);
+    another tab takes a name only once its lease expired or was released.
+    Without an atomic grant two tabs could adopt at the same instant: the
+    Web Locks API is used wherever it exists.
+    """
+
+    def __init__(self, storage, clock=None, lease_ms=LEASE_MS):
+        self.storage = storage
+        self.clock = clock or _now_ms
+        self.lease_ms = lease_ms
+        self._mine = None
+
+    def _key(self, name):
+        return "totango_py_lease:" + name[len(LOCK_PREFIX):]
+
+    def _free(self, name):
+        until = keys.load(self.storage, self._key(name))
+        return not isinstance(until, (int, float)) or until <= self.clock()
+
+    def hold(self, name, on_held):
+        self._mine = name
+        self.renew()
+        on_held()
+
+    def renew(self):
+        if self._mine is not None:
+            keys.save(self.storage, self._key(self._mine), self.clock() + self.lease_ms)
+
+    def release(self):
+        if self._mine is not None:
+            keys.save(self.storage, self._key(self._mine), None)
+        self._mine = None
+
+    def try_hold(self, name, fn):
+        if name == self._mine or not self._free(name):
+            return False
+        keys.save(self.storage, self._key(name), self.clock() + self.lease_ms)
+        try:
+            fn()
+        finally:
+            keys.save(self.storage, self._key(name), None)
+        return True
