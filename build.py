@@ -163,6 +163,18 @@ def snippet(tag_path):
     return tag_script("snippet.js").replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
 
 
+def own_module_global(path):
+    """MicroPython's loader sets ``globalThis.Module`` and its helpers read that global:
+    make it a variable of the module instead, so a page's own ``window.Module`` survives."""
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    if source.count("globalThis.Module=Module") != 1:
+        sys.exit("build failed: %s no longer sets globalThis.Module as expected" % path)
+    source = "var Module;function setModule$(m){Module=m}" + source.replace(
+        "globalThis.Module=Module", "setModule$(Module)")
+    write(path, source)
+
+
 def build_tag(tag_dir, tag_path):
     sources = python_sources()
     bundle = {}
@@ -179,6 +191,8 @@ def build_tag(tag_dir, tag_path):
     for name, runtime in vocabulary.RUNTIMES.items():
         for file_name in runtime["files"]:
             copy(os.path.join(MODULES, runtime["package"], file_name), os.path.join(tag_dir, name, file_name))
+        if name == "micropython":
+            own_module_global(os.path.join(tag_dir, name, runtime["module"]))
         config = {"interpreter": "%s%s/%s" % (tag_path, name, runtime["module"]), "files": files}
         write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
 

@@ -56,13 +56,14 @@ class TotangoDestination(Destination):
         self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, owner.key(OUTBOX_KEY))
         if len(self.held) or len(self.outbox):
             self.journal.log("info", "restored %d call(s) kept from an earlier page" % (len(self.held) + len(self.outbox)))
-        owner.register(OUTBOX_KEY, self._adopt_outbox, self._reload)
+        owner.register(OUTBOX_KEY, self._adopt_outbox, self._rekey)
         owner.register(HELD_KEY, self._adopt_held)
         module = keys.load(self._storage, MODULE_KEY)
         self.module = module if isinstance(module, str) else None
         user, group = analytics.user(), analytics.group()
         self._options = self.mapping.collector_options(user.id(), user.traits(), group.id(), group.traits())
         self.state = "loading"
+        owner.when_holding(self._flush)
         if ports.get("lifecycle") is not None:
             ports["lifecycle"].watch(self.pause, self.resume)
         url = self.settings["trackerUrl"]
@@ -87,11 +88,11 @@ class TotangoDestination(Destination):
         self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept" % (reason, len(self.outbox)))
 
     # -- work of this tab and of tabs that are gone ------------------------------
-    def _reload(self):
-        """This tab holds its lock (again): its queues as storage has them, then deliver."""
-        self.held.reload()
-        self.outbox.reload()
-        self._flush()
+    def _rekey(self):
+        """Back from the back/forward cache under a new name: start over empty under its
+        keys; the old ones are adopted like any other tab's, if nobody did meanwhile."""
+        self.held = HoldQueue(self.held.limit, self._storage, self.owner.key(HELD_KEY))
+        self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, self.owner.key(OUTBOX_KEY))
 
     def _adopt_outbox(self, stored):
         entries = entries_of(stored)

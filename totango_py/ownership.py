@@ -7,10 +7,11 @@ tab (``totango_py_outbox``, as older versions wrote it) belongs to nobody.
 
 A tab holds a lock named after itself while it lives, and gives it up when
 it is hidden for good or for the back/forward cache (``leave``). Another tab
-*adopts* a tab's work only while it holds that tab's lock, so the owner and an
-adopter can never both have it: an owner coming back from the back/forward
-cache takes its lock again and re-reads its keys (``reload``) before it
-delivers anything, and what was adopted meanwhile is gone from them.
+*adopts* a tab's work only once it got that tab's lock, and keeps the lock
+while it lives, so no third tab can adopt the same work again (even one whose
+copy of storage has not yet seen it removed). A tab coming back from the
+back/forward cache takes a new name (its parts start over under new keys:
+``rekey``) and adopts its own old work like anybody's: only if nobody did.
 
 Why a lock (the Web Locks API in a page, ``browser/locks.py``) rather than a
 lease or ``pagehide`` alone: a lease is a clock guess (a background tab's
@@ -21,10 +22,10 @@ away, and grants it to one holder at a time, across tabs. Where the API is
 missing (a page not served over https), ``LeaseLocks`` stands in: work is
 adopted once its owner left (``pagehide``) or was silent for ``LEASE_MS``.
 
-The locks port: ``hold(name, on_held)`` keeps ``name`` while this tab lives
-and calls ``on_held()`` once granted; ``release()`` gives it up;
-``try_hold(name, fn)`` runs ``fn()`` while holding ``name`` only if nobody holds
-it (possibly later; never while its holder lives).
+The locks port: ``hold(name, on_held)`` takes ``name`` and calls
+``on_held()`` once granted; ``try_hold(name, fn)`` takes ``name`` only if
+nobody holds it and then runs ``fn()`` (possibly later; never while its
+holder lives); ``release()`` gives up every lock this tab took.
 """
 
 import random
@@ -51,9 +52,9 @@ def split_key(key):
 class Owner:
     """This tab's claim on its persisted work, and the adoption of work whose owner is gone.
 
-    Parts register the kinds of work they persist: ``register(kind, adopt, reload)``;
-    ``adopt(value)`` takes another tab's stored value as its own, ``reload()``
-    re-reads this tab's keys after the lock was taken again.
+    Parts register the kinds of work they persist: ``register(kind, adopt, rekey)``;
+    ``adopt(value)`` takes another tab's stored value as its own, ``rekey()``
+    starts over, empty, under this tab's new keys (after the back/forward cache).
     """
 
     def __init__(self, storage, locks=None, tab=None):
@@ -64,14 +65,15 @@ class Owner:
         self._kinds = {}
         self._order = []
         self._waiting = []
+        self._left = False
 
     def key(self, kind):
         return kind + ":" + self.tab if self.tab else kind
 
-    def register(self, kind, adopt, reload=None):
+    def register(self, kind, adopt, rekey=None):
         if kind not in self._kinds:
             self._order.append(kind)
-        self._kinds[kind] = (adopt, reload)
+        self._kinds[kind] = (adopt, rekey)
 
     def when_holding(self, fn):
         """Run ``fn`` now if this tab holds its lock, else as soon as it does."""
@@ -82,16 +84,21 @@ class Owner:
 
     # -- this tab ------------------------------------------------------------
     def start(self):
-        """Take this tab's lock (again, after ``leave``); then reload and look for orphans."""
-        if self.locks is not None and not self.holding:
-            self.locks.hold(LOCK_PREFIX + self.tab, self._held)
+        """Take this tab's lock, under a new name after a ``leave``; then look for orphans."""
+        if self.locks is None or self.holding:
+            return
+        if self._left:
+            self.tab = new_tab_id()
+        self.locks.hold(LOCK_PREFIX + self.tab, self._held)
 
     def _held(self):
         self.holding = True
-        for kind in self._order:
-            reload = self._kinds[kind][1]
-            if reload is not None:
-                reload()
+        if self._left:
+            self._left = False
+            for kind in self._order:
+                rekey = self._kinds[kind][1]
+                if rekey is not None:
+                    rekey()
         waiting, self._waiting = self._waiting, []
         for fn in waiting:
             fn()
@@ -102,6 +109,7 @@ class Owner:
         if self.locks is None or not self.holding:
             return
         self.holding = False
+        self._left = True
         self.locks.release()
         if self.has_work():
             keys.save(self.storage, LEFT_KEY, {"tab": self.tab, "at": _now_ms()})
@@ -160,28 +168,27 @@ class MemoryLocks:
 
     def __init__(self, table=None):
         self.table = table if table is not None else {}
-        self._mine = None
+        self._mine = []
 
     def hold(self, name, on_held):
         if self.table.get(name) not in (None, self):
             raise RuntimeError("%s is held by another tab" % name)
         self.table[name] = self
-        self._mine = name
+        self._mine.append(name)
         on_held()
 
     def release(self):
-        if self._mine is not None and self.table.get(self._mine) is self:
-            del self.table[self._mine]
-        self._mine = None
+        for name in self._mine:
+            if self.table.get(name) is self:
+                del self.table[name]
+        self._mine = []
 
     def try_hold(self, name, fn):
         if name in self.table:
             return False
         self.table[name] = self
-        try:
-            fn()
-        finally:
-            del self.table[name]
+        self._mine.append(name)
+        fn()
         return True
 
 
@@ -198,7 +205,7 @@ class LeaseLocks:
         self.storage = storage
         self.clock = clock or _now_ms
         self.lease_ms = lease_ms
-        self._mine = None
+        self._mine = []
 
     def _key(self, name):
         return "totango_py_lease:" + name[len(LOCK_PREFIX):]
@@ -208,25 +215,23 @@ class LeaseLocks:
         return not isinstance(until, (int, float)) or until <= self.clock()
 
     def hold(self, name, on_held):
-        self._mine = name
+        self._mine.append(name)
         self.renew()
         on_held()
 
     def renew(self):
-        if self._mine is not None:
-            keys.save(self.storage, self._key(self._mine), self.clock() + self.lease_ms)
+        for name in self._mine:
+            keys.save(self.storage, self._key(name), self.clock() + self.lease_ms)
 
     def release(self):
-        if self._mine is not None:
-            keys.save(self.storage, self._key(self._mine), None)
-        self._mine = None
+        for name in self._mine:
+            keys.save(self.storage, self._key(name), None)
+        self._mine = []
 
     def try_hold(self, name, fn):
-        if name == self._mine or not self._free(name):
+        if name in self._mine or not self._free(name):
             return False
-        keys.save(self.storage, self._key(name), self.clock() + self.lease_ms)
-        try:
-            fn()
-        finally:
-            keys.save(self.storage, self._key(name), None)
+        self._mine.append(name)
+        self.renew()
+        fn()
         return True

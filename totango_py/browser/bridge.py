@@ -1,18 +1,28 @@
 """The core's ports for a web page, built once (see ``totango_py.ports`` for the contracts)."""
 
+from ..ownership import Owner
 from .console import ConsoleLogger
 from .context import page_context
 from .lifecycle import PageLifecycle
+from .locks import page_locks
 from .storage import BrowserStorage
 from .transport import BrowserTransport
 
 
+# The tag sets it to the name the snippet gave this tab (its queue kept at
+# pagehide is stored under that name); a PyScript app gets a name of its own.
+tab = None
+
+
 def ports():
     logger = ConsoleLogger()
+    storage = BrowserStorage(logger)
+    owner = Owner(storage, page_locks(storage), tab)
     return {
-        "storage": BrowserStorage(logger),
+        "storage": storage,
         "transport": BrowserTransport(logger),
         "logger": logger,
         "context": page_context,
-        "lifecycle": PageLifecycle(),
+        "lifecycle": PageLifecycle(owner),
+        "owner": owner,
     }

@@ -6,11 +6,11 @@ from . import ffi
 
 
 def page_context():
-    location = js.window.location
+    location = ffi.get(js.window, "location")
     return {
-        "path": ffi.text(location.pathname),
-        "url": ffi.text(location.href),
-        "search": ffi.text(location.search),
-        "title": ffi.text(js.document.title),
-        "referrer": ffi.text(js.document.referrer),
+        "path": ffi.text(ffi.get(location, "pathname")),
+        "url": ffi.text(ffi.get(location, "href")),
+        "search": ffi.text(ffi.get(location, "search")),
+        "title": ffi.text(ffi.get(js.document, "title")),
+        "referrer": ffi.text(ffi.get(js.document, "referrer")),
     }

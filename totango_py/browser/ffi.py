@@ -99,7 +99,34 @@ def to_js(data):
 
 
 def to_py(value):
-    """A plain JS value (object, array, string, number) as Python data."""
+    """A page's JS value as Python data, through boot.js's own serialiser when
+    it is there (the page's JSON.stringify may be broken by its toJSON methods)."""
     if is_none(value):
         return None
-    return json.loads(js.JSON.stringify(value))
+    encode = snippet_attr("_json")
+    text = encode(value) if not is_none(encode) else call(js.JSON, "stringify", value)
+    return None if is_none(text) else json.loads(str(text))
+
+
+def log(level, message):
+    """A console line; a page's console that throws (or is missing) is ignored."""
+    try:
+        call(get(js.window, "console"), level, message)
+    except JsError:
+        pass
+
+
+def dispatch(name, detail):
+    """Tell page code what happened: a ``CustomEvent`` on window (its listeners' errors stay theirs)."""
+    try:
+        event = js.CustomEvent.new(name, to_js({"detail": detail}))  # a builtin: does not throw
+        call(js.window, "dispatchEvent", event)
+    except JsError:
+        pass
+
+
+def listen(target, name, function):
+    """``target.addEventListener(name, ...)`` with a kept proxy of ``function``."""
+    proxy = create_proxy(function)
+    call(target, "addEventListener", name, proxy)
+    return proxy

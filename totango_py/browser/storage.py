@@ -34,6 +34,10 @@ class LocalStorage:
     def remove(self, key):
         ffi.call(self._store, "removeItem", key)
 
+    def keys(self):
+        count = int(ffi.get(self._store, "length"))
+        return [ffi.text(ffi.call(self._store, "key", index)) for index in range(count)]
+
 
 def _cookies():
     return str(ffi.get(js.document, "cookie"))
@@ -64,6 +68,9 @@ class CookieStorage:
 
     def remove(self, key):
         ffi.put(js.document, "cookie", key + "=; path=/; max-age=0; SameSite=Lax")
+
+    def keys(self):
+        return [part.strip().partition("=")[0] for part in _cookies().split(";") if part.strip()]
 
 
 # The cookies analytics.js may have left: removed on reset even while
@@ -118,6 +125,12 @@ class BrowserStorage:
                 return
             except Exception as error:
                 self._next("%s failed (%s)" % (type(self._active).__name__, error))
+
+    def keys(self):
+        try:
+            return [key for key in self._active.keys() if key is not None]
+        except Exception:
+            return []
 
     def remove(self, key):
         levels = [self._active]

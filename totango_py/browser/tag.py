@@ -11,9 +11,10 @@ import json
 import js
 
 from .. import analytics
+from ..journal import describe
 from ..settings import SettingsError
-from ..vocabulary import CALLBACK as _FN
-from . import bridge, ffi  # noqa: F401  (bridge: imported now, used by load, so start stays short)
+from ..vocabulary import CALLBACK as _FN, QUEUE_KEY, SKIPPED
+from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
 
 
 def _callback(queue, index):
@@ -27,6 +28,35 @@ _SLICE = 25      # calls taken from the queue at a time
 _BUDGET_MS = 10  # then yield to the page, so a burst never makes a long task
 
 
+def _handle(queue, item):
+    """One encoded call: ``[method, ...args]``, or the reason it could not be read."""
+    if isinstance(item, dict):
+        method = item.get("method") if isinstance(item.get("method"), str) else "?"
+        analytics.journal.drop(describe(method, []), str(item.get(SKIPPED)))
+        return
+    if not isinstance(item, list) or not item or not isinstance(item[0], str):
+        analytics.journal.drop("?()", "not an analytics call")
+        return
+    args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg
+            for arg in item[1:]]
+    analytics.call(item[0], args)
+
+
+def _kept(stored):
+    """Calls another tab (or this one, before the back/forward cache) kept at pagehide."""
+    if isinstance(stored, list):
+        queue = js.window.analytics
+        for item in stored:
+            if isinstance(item, list) and item and item[0] in ("ready", "debug"):
+                continue
+            _handle(queue, item)
+
+
+def _renamed():
+    """Back from the back/forward cache under a new name: the snippet keeps calls under it."""
+    js.window.analytics._tab = analytics.owner.tab
+
+
 def _drain(everything=False, *_):
     """Handle queued calls; return True when some are left for the next slice."""
     queue = js.window.analytics
@@ -34,9 +64,7 @@ def _drain(everything=False, *_):
     while True:
         items = json.loads(str(queue._take(_SLICE)))
         for item in items:
-            args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg
-                    for arg in item[1:]]
-            analytics.call(item[0], args)
+            _handle(queue, item)
         if len(items) < _SLICE:
             return False
         if everything is not True and js.performance.now() - started > _BUDGET_MS:
@@ -61,15 +89,22 @@ def _status(*_):
 def start():
     """Load with the snippet's settings, then drain and take over the queue."""
     queue = js.window.analytics
-    settings = ffi.to_py(queue._settings) or {}
+    try:
+        settings = ffi.to_py(ffi.get(queue, "_settings")) or {}
+    except ffi.JsError as error:
+        settings = {"unreadable settings": str(error)}
+    bridge.tab = ffi.text(ffi.snippet_attr("_tab"))
     try:
         analytics.load(settings)
     except SettingsError as error:
         message = "[totango_py] analytics.load: %s" % error
-        js.console.error(message)
+        ffi.log("error", message)
         queue._failed = message
-        js.window.dispatchEvent(js.CustomEvent.new("totango:error", ffi.to_js({"detail": {"reason": message}})))
+        ffi.dispatch("totango:error", {"reason": message})
         return
+    analytics.owner.register(QUEUE_KEY, _kept, _renamed)
+    if analytics.owner.holding:  # granted at once (no Web Locks): the first sweep missed the queue
+        analytics.owner.sweep()
     queue._state = ffi.create_proxy(_state)
     queue._status = ffi.create_proxy(_status)
     queue._drain = ffi.create_proxy(_drain)

@@ -15,10 +15,7 @@ _SCRIPT_ID = "totango-py-collector"
 _TIMEOUT_MS = 15000
 
 
-def _dispatch(name, detail):
-    """Tell page code what happened, as a DOM event on window."""
-    init = ffi.to_js({"detail": detail})
-    js.window.dispatchEvent(js.CustomEvent.new(name, init))
+_dispatch = ffi.dispatch  # tells page code what happened, as a DOM event on window
 
 
 class _Stub:
@@ -32,7 +29,7 @@ class _Stub:
     def track(self, activity=None, module=None, org=None, user=None):
         entry = {"activity": ffi.text(activity), "module": ffi.text(module),
                  "org": ffi.text(org), "user": ffi.text(user)}
-        js.window.totango_tmp_stack.push(ffi.to_js(entry))
+        ffi.call(ffi.get(js.window, "totango_tmp_stack"), "push", ffi.to_js(entry))
 
     def go(self, *args):
         return -1
@@ -64,8 +61,8 @@ class BrowserTransport:
     def load(self, options, url, on_ready, on_fail):
         self._on_ready, self._on_fail = on_ready, on_fail
         self.set_options(options)
-        self._timer = js.setTimeout(ffi.create_proxy(self._timed_out), _TIMEOUT_MS)
-        existing = js.document.getElementById(_SCRIPT_ID)
+        self._timer = ffi.call(js.window, "setTimeout", ffi.create_proxy(self._timed_out), _TIMEOUT_MS)
+        existing = ffi.call(js.document, "getElementById", _SCRIPT_ID)
         if not ffi.is_none(existing):
             # Another copy of totango_py on this page (say, the tag and a PyScript
             # app) inserted it already: never a second one; wait for that one.
@@ -73,17 +70,17 @@ class BrowserTransport:
             if not ffi.is_none(getattr(js.window, "__totango3", None)):
                 self._loaded()
             else:
-                existing.addEventListener("load", ffi.create_proxy(self._loaded))
-                existing.addEventListener("error", ffi.create_proxy(self._errored))
+                ffi.listen(existing, "load", self._loaded)
+                ffi.listen(existing, "error", self._errored)
             return
         self._stub.install()
-        script = js.document.createElement("script")
+        script = ffi.call(js.document, "createElement", "script")
         script.id = _SCRIPT_ID
-        script.setAttribute("async", "")
-        script.addEventListener("load", ffi.create_proxy(self._loaded))
-        script.addEventListener("error", ffi.create_proxy(self._errored))
+        ffi.call(script, "setAttribute", "async", "")
+        ffi.listen(script, "load", self._loaded)
+        ffi.listen(script, "error", self._errored)
         script.src = url  # a property assignment: the URL is never parsed as HTML
-        js.document.head.appendChild(script)
+        ffi.call(ffi.get(js.document, "head"), "appendChild", script)
         self.script = script
 
     def _finish(self):
@@ -91,7 +88,7 @@ class BrowserTransport:
             return False
         self._done = True
         if self._timer is not None:
-            js.clearTimeout(self._timer)
+            ffi.call(js.window, "clearTimeout", self._timer)
         return True
 
     def _loaded(self, *event):

@@ -26,21 +26,20 @@
     s.src = TAG + "boot.js";
     document.head.appendChild(s);
   };
-  try {
-    var kept = JSON.parse(localStorage.getItem(KEY) || "[]");
-    localStorage.removeItem(KEY);
-    for (var k = 0; k < kept.length; k++) a.push(kept[k]);
-  } catch (e) {}
+  // This tab's name: calls still queued when it is hidden are kept under it
+  // and leave the queue; Python (here, back from the back/forward cache, or
+  // in the next tab) takes them over once, under a lock.
+  a._tab = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
   addEventListener("beforeunload", function () { a._leaving = true; });
   addEventListener("pagehide", function () {
-    var keep = [];
+    var keep = [], rest = [];
     for (var j = 0; j < a.length; j++) {
-      if (a[j][0] === "ready" || a[j][0] === "debug") continue;
-      try { keep.push(JSON.parse(JSON.stringify(a[j]))); } catch (e) {}
+      if (a[j][0] === "ready" || a[j][0] === "debug") { rest.push(a[j]); continue; }
+      try { keep.push(a._encodeCall ? a._encodeCall(a[j], false) : JSON.stringify(a[j])); } catch (e) {}
     }
-    try {
-      if (keep.length) localStorage.setItem(KEY, JSON.stringify(keep));
-      else localStorage.removeItem(KEY);
-    } catch (e) {}
+    if (!keep.length) return;
+    try { localStorage.setItem(KEY + ":" + a._tab, "[" + keep.join(",") + "]"); } catch (e) { return; }
+    a.length = 0;
+    for (j = 0; j < rest.length; j++) a.push(rest[j]);
   });
 })("/tag/");
