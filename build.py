@@ -175,6 +175,20 @@ def own_module_global(path):
     write(path, source)
 
 
+# Pyodide's bundler helper walks an object with for…in, so an enumerable key a
+# page added to Object.prototype became a "getter" and stopped the runtime.
+_PYODIDE_EXPORT = "for(var name in all)__defProp("
+
+
+def own_keys_only(path):
+    """Pyodide's ``__export`` over own keys only: a page's polluted Object.prototype cannot stop it."""
+    with open(path, encoding="utf-8") as handle:
+        source = handle.read()
+    if source.count(_PYODIDE_EXPORT) != 1:
+        sys.exit("build failed: %s no longer has the expected __export helper" % path)
+    write(path, source.replace(_PYODIDE_EXPORT, "for(var name of Object.keys(all))__defProp("))
+
+
 def build_tag(tag_dir, tag_path):
     sources = python_sources()
     bundle = {}
@@ -193,6 +207,8 @@ def build_tag(tag_dir, tag_path):
             copy(os.path.join(MODULES, runtime["package"], file_name), os.path.join(tag_dir, name, file_name))
         if name == "micropython":
             own_module_global(os.path.join(tag_dir, name, runtime["module"]))
+        if name == "pyodide":
+            own_keys_only(os.path.join(tag_dir, name, "pyodide.asm.mjs"))
         config = {"interpreter": "%s%s/%s" % (tag_path, name, runtime["module"]), "files": files}
         write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
 

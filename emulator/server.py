@@ -229,6 +229,12 @@ class Handler(BaseHTTPRequestHandler):
             self.server.log.clear()
             return self._json({"cleared": True})
         if path == COLLECTOR_PATH and method in ("GET", "HEAD"):
+            # ?delay=<ms> plays a slow collector, ?fail=1 one that cannot be loaded.
+            control = dict(parse_qsl(query))
+            if control.get("delay", "").isdigit():
+                time.sleep(min(int(control["delay"]), 60000) / 1000.0)
+            if control.get("fail"):
+                return self._send(503, b"collector unavailable", "text/plain", head=method == "HEAD")
             with open(COLLECTOR_FILE, "rb") as f:
                 body = f.read()
             return self._send(200, body, "text/javascript; charset=utf-8",
