@@ -32,7 +32,8 @@ def _handle(queue, item):
     """One encoded call: ``[method, ...args]``, or the reason it could not be read."""
     if isinstance(item, dict):
         method = item.get("method") if isinstance(item.get("method"), str) else "?"
-        analytics.journal.drop(describe(method, []), str(item.get(SKIPPED)))
+        shown = item.get("args") if isinstance(item.get("args"), list) else []
+        analytics.journal.drop(describe(method, shown), str(item.get(SKIPPED)))
         return
     if not isinstance(item, list) or not item or not isinstance(item[0], str):
         analytics.journal.drop("?()", "not an analytics call")

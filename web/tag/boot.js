@@ -152,10 +152,15 @@
       }
       return "[" + out.join(",") + "]";
     } catch (e) {
-      var drop = {};
+      var drop = {}, shown = [], plain = { string: 1, number: 1, boolean: 1 };
       drop[SKIP] = "its arguments could not be read: " + reason(e);
       drop.method = name;
-      return write(drop, [], { left: 10 });
+      // Its leading plain arguments (an event name, an id) name it in status().
+      for (var j = 1; j < call.length && (call[j] === null || plain[typeof call[j]]); j++) {
+        shown.push(typeof call[j] === "string" ? slice.call(call[j], 0, 100) : call[j]);
+      }
+      drop.args = shown;
+      return write(drop, [], { left: 20 });
     }
   }
   a._encodeCall = encodeCall;
