@@ -171,7 +171,7 @@ PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>PyScript packages</title>
 <script type="module" src="/pyscript/core.js"></script>
 </head><body>
-<script type="%(type)s" config="/t/packages-%(type)s.json">
+<script type="%(type)s" config='%(config)s'>
 import totango_py
 from totango_py import analytics
 
@@ -191,9 +191,8 @@ INTERPRETERS = {"mpy": "/tag/micropython/micropython.mjs", "py": "/tag/pyodide/p
 @pytest.mark.parametrize("script_type", ["mpy", "py"])
 def test_pyscript_packages_installs_the_wheel(site, server, watched, script_type):
     wheel_url = "/python/" + os.path.basename(the_wheel())
-    config = {"interpreter": INTERPRETERS[script_type], "packages": [wheel_url]}
-    (site / "t" / ("packages-%s.json" % script_type)).write_text(json.dumps(config))
-    html = PAGE % {"type": script_type, "service": SERVICE_ID, "collector": COLLECTOR}
+    config = {"interpreter": INTERPRETERS[script_type], "packages": [wheel_url]}  # inline, as README shows
+    html = PAGE % {"type": script_type, "config": json.dumps(config), "service": SERVICE_ID, "collector": COLLECTOR}
     (site / "t" / ("packages-%s.html" % script_type)).write_text(html)
     watched.goto(server.url + "t/packages-%s.html" % script_type)
     records = wait_pixels(server, 3, timeout=90)
