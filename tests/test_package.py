@@ -129,6 +129,7 @@ def test_server_client_from_the_wheel_reaches_the_emulator(installed, server):
 
 # -- type information -----------------------------------------------------------
 
+BUILTIN_KINDS = {"str": str, "int": int, "bool": bool, "dict": dict, "list": list, "tuple": tuple}
 STUBS = sorted(glob.glob(os.path.join(ROOT, "totango_py", "**", "*.pyi"), recursive=True))
 
 
@@ -140,6 +141,12 @@ def test_stub_matches_its_module(stub):
     tree = ast.parse(open(stub, encoding="utf-8").read())
     checked = 0
     for node in tree.body:
+        if isinstance(node, ast.AnnAssign):  # a module-level name: it exists, of the declared kind
+            name, kind = node.target.id, ast.unparse(node.annotation).split("[")[0]
+            assert hasattr(module, name), "%s is in the stub only" % name
+            if kind in BUILTIN_KINDS:
+                assert isinstance(getattr(module, name), BUILTIN_KINDS[kind]), name
+            checked += 1
         owners = [(module, node)] if isinstance(node, ast.FunctionDef) else []
         if isinstance(node, ast.ClassDef) and hasattr(module, node.name):
             runtime_class = getattr(module, node.name)

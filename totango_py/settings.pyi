@@ -1,9 +1,9 @@
 from typing import Any
 
-DEFAULT_TRACKER_URL: str
+from .vocabulary import DEFAULT_TRACKER_URL as DEFAULT_TRACKER_URL, RUNTIMES as RUNTIMES
+
 DEFAULTS: dict[str, Any]
 REGIONS: tuple[str, ...]
-RUNTIMES: tuple[str, ...]
 
 class SettingsError(ValueError): ...
 
