@@ -182,7 +182,11 @@ def command_test(passed, build):
     python = ensure_venv("dev")
     ensure_chromium()
     build()
-    result = subprocess.run([python, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"] + passed, cwd=ROOT)
+    # Every test unless the arguments name test files or folders themselves.
+    names_tests = any(os.path.exists(os.path.join(ROOT, arg.split("::")[0])) for arg in passed
+                      if not arg.startswith("-"))
+    result = subprocess.run([python, "-m", "pytest"] + ([] if names_tests else ["tests"]) +
+                            ["-q", "-p", "no:cacheprovider"] + passed, cwd=ROOT)
     sys.exit(result.returncode)
 
 
