@@ -2,6 +2,7 @@
 from typing import Any, Iterable
 
 from . import client
+from .ownership import Owner
 from .destination import TotangoDestination as TotangoDestination
 from .ports import (ContextPort, Destination as Destination, LifecyclePort, ListLogger as ListLogger, LoggerPort,
                     ManualLifecycle as ManualLifecycle, MemoryStorage as MemoryStorage,
@@ -13,7 +14,8 @@ __version__: str
 class Analytics(client.Analytics):
     def __init__(self, transport: TransportPort | None = None, destinations: Iterable[Destination] = (), *,
                  port_factory: Any = None, storage: StoragePort | None = None, logger: LoggerPort | None = None,
-                 context: ContextPort | None = None, lifecycle: LifecyclePort | None = None) -> None: ...
+                 context: ContextPort | None = None, lifecycle: LifecyclePort | None = None,
+                 owner: Owner | None = None) -> None: ...
 
 analytics: Analytics
 

@@ -1,17 +1,19 @@
 from typing import Any, Callable, Iterable
 
 from .ports import ContextPort, Destination, LifecyclePort, LoggerPort, Outcome, StoragePort, TransportPort
+from .ownership import Owner
 from .state import View
 
 class Analytics:
     ports: dict[str, Any]
     destinations: list[Destination]
     settings: dict[str, Any] | str | None
+    owner: Owner | None
     def __init__(self, destinations: Iterable[Destination] = (),
                  port_factory: Callable[[], dict[str, Any] | None] | None = None, *,
                  storage: StoragePort | None = None, transport: TransportPort | None = None,
                  logger: LoggerPort | None = None, context: ContextPort | None = None,
-                 lifecycle: LifecyclePort | None = None) -> None: ...
+                 lifecycle: LifecyclePort | None = None, owner: Owner | None = None) -> None: ...
     def load(self, settings: dict[str, Any] | str | None = None, **more: Any) -> Analytics: ...
     def is_ready(self) -> bool: ...
     def ready(self, callback: Callable[[], Any]) -> None: ...
