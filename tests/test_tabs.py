@@ -69,6 +69,8 @@ def test_every_event_of_many_tabs_arrives_exactly_once(site, server, watched, ru
     time.sleep(2)  # room for a late duplicate
     got = Counter(r["activity"] for r in server.received() if r["activity"])
     assert made and opened >= 2, "seed %d: too little happened" % seed
-    assert [name for name in made if got[name] != 1] == [], "seed %d: %r" % (
-        seed, {name: got[name] for name in made if got[name] != 1})
+    wrong = {name: got[name] for name in made if got[name] != 1}
+    assert wrong == {}, "seed %d: %r; storage %s; log %s" % (
+        seed, wrong, watched.evaluate("JSON.stringify(Object.keys(localStorage))"),
+        watched.evaluate("JSON.stringify(analytics.status().log.slice(-15))"))
     assert errors == [] and watched.errors == [], "seed %d" % seed

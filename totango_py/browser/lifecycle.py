@@ -20,6 +20,7 @@ from ..vocabulary import QUEUE_KEY
 from . import ffi
 
 _STAY_MS = 3000
+_SWEEP_AGAIN_MS = (300, 1500, 5000)
 _LEAVING = "the page is being left"
 
 
@@ -37,6 +38,7 @@ class PageLifecycle:
     def watch(self, pause, resume):
         self._pause, self._resume = pause, resume
         self._back_js = ffi.create_proxy(self._stayed)
+        self._sweep_js = ffi.create_proxy(self._sweep)
         self._listen("beforeunload", self._leaving)
         self._listen("pagehide", self._hidden)
         self._listen("pageshow", self._shown)
@@ -76,9 +78,15 @@ class PageLifecycle:
         if ffi.get(js.navigator, "onLine") is not False:
             self._resume()
 
+    def _sweep(self, *_):
+        self._owner.sweep()
+
     def _storage(self, event=None, *_):
         if self._owner is None or event is None:
             return
         key = ffi.text(ffi.get(event, "key")) or ""
         if key == LEFT_KEY or key.startswith(QUEUE_KEY + ":"):  # a tab left work behind
             self._owner.sweep()
+            # Its lock is released a moment after it said so: look again shortly.
+            for delay in _SWEEP_AGAIN_MS:
+                ffi.call(js.window, "setTimeout", self._sweep_js, delay)

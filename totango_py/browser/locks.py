@@ -17,7 +17,7 @@ _RENEW_MS = 60000
 class WebLocks:
     def __init__(self, manager):
         self._manager = manager
-        self._release = None
+        self._releases = []
         self._kept = []
         self._ignore = ffi.create_proxy(self._ignored)
 
@@ -32,7 +32,7 @@ class WebLocks:
 
     def hold(self, name, on_held):
         def granted(lock, *_):
-            waiting = js.Promise.new(ffi.create_proxy(self._keep_resolver))
+            waiting = self._kept_until_release()
             try:
                 on_held()
             except Exception as error:  # never into the page
@@ -42,22 +42,27 @@ class WebLocks:
         self._request(name, {"mode": "exclusive"}, granted)
 
     def _keep_resolver(self, resolve, *_):
-        self._release = resolve
+        self._releases.append(resolve)
+
+    def _kept_until_release(self):
+        """What a granted callback returns: the lock stays ours until ``release``."""
+        return js.Promise.new(ffi.create_proxy(self._keep_resolver))
 
     def release(self):
-        release, self._release = self._release, None
-        if release is not None:
+        releases, self._releases = self._releases, []
+        for release in releases:
             release()
 
     def try_hold(self, name, fn):
         def granted(lock, *_):
             if ffi.is_none(lock):
                 return None  # its owner lives
+            waiting = self._kept_until_release()  # kept: no third tab adopts the same work again
             try:
                 fn()
             except Exception as error:
                 ffi.log("error", "[totango_py] adopting another tab's work: %s" % error)
-            return None
+            return waiting
 
         self._request(name, {"mode": "exclusive", "ifAvailable": True}, granted)
         return True
