@@ -28,6 +28,7 @@
   // functions, DOM nodes and other kinds → a "skipped" marker that Python
   // reports. A getter or proxy trap that throws skips that value alone.
   var own = Object.keys, isArray = Array.isArray, objectToString = Object.prototype.toString;
+  var getProto = Object.getPrototypeOf, ObjectProto = Object.prototype, ArrayProto = Array.prototype;
   var dateTime = Date.prototype.getTime, dateIso = Date.prototype.toISOString;
   var regexpText = RegExp.prototype.toString;
   var mapSize = Object.getOwnPropertyDescriptor(Map.prototype, "size").get, mapEach = Map.prototype.forEach;
@@ -70,6 +71,9 @@
     if (seen.indexOf(value) >= 0) return write(skipped("it refers back to itself (cycle)"), seen, budget);
     if (seen.length >= MAX_DEPTH) return write(skipped("nested deeper than " + MAX_DEPTH + " levels"), seen, budget);
     if ((budget.left -= 1) < 0) return write(skipped("more than " + MAX_ITEMS + " values in one call"), seen, budget);
+    var proto = getProto(value);  // plain objects and arrays skip the kind checks below
+    if (proto === ObjectProto || proto === null) return members(value, seen, budget);
+    if (proto === ArrayProto && isArray(value)) return items(value, seen, budget);
     if (is(dateTime, value)) {
       return isNaN(dateTime.call(value)) ? write(skipped("an invalid Date"), seen, budget) : quote(dateIso.call(value));
     }
@@ -77,7 +81,7 @@
     if (is(numberValue, value)) return write(numberValue.call(value), seen, budget);
     if (is(stringValue, value)) return write(stringValue.call(value), seen, budget);
     if (is(booleanValue, value)) return write(booleanValue.call(value), seen, budget);
-    var parts = [], i;
+    var parts = [];
     seen.push(value);
     try {
       if (is(mapSize, value)) {
@@ -97,16 +101,30 @@
       if (kind !== "[object Object]" && kind !== "[object Array]" && kind !== "[object Arguments]") {
         return write(skipped("a " + slice.call(kind, 8, -1) + " cannot be sent"), seen, budget);
       }
-      if (isArray(value)) {
-        for (i = 0; i < value.length; i++) {
-          if (i >= MAX_ITEMS) { parts.push(write(skipped("more than " + MAX_ITEMS + " values in one call"), seen, budget)); break; }
-          var item = member(value[i], seen, budget);
-          parts.push(item === undefined ? "null" : item);
-        }
-        return "[" + parts.join(",") + "]";
+    } finally {
+      seen.pop();
+    }
+    return isArray(value) ? items(value, seen, budget) : members(value, seen, budget);
+  }
+  function items(value, seen, budget) {
+    var parts = [];
+    seen.push(value);
+    try {
+      for (var i = 0; i < value.length; i++) {
+        if (i >= MAX_ITEMS) { parts.push(write(skipped("more than " + MAX_ITEMS + " values in one call"), seen, budget)); break; }
+        var item = member(value[i], seen, budget);
+        parts.push(item === undefined ? "null" : item);
       }
-      var keys = own(value);
-      for (i = 0; i < keys.length && i < MAX_ITEMS; i++) {
+      return "[" + parts.join(",") + "]";
+    } finally {
+      seen.pop();
+    }
+  }
+  function members(value, seen, budget) {
+    var parts = [], keys = own(value);
+    seen.push(value);
+    try {
+      for (var i = 0; i < keys.length && i < MAX_ITEMS; i++) {
         var text;
         try { text = member(value[keys[i]], seen, budget); }
         catch (e) { text = write(skipped("reading it failed: " + reason(e)), seen, budget); }
