@@ -20,17 +20,22 @@ def new_anonymous_id():
 
 
 class View:
-    """What ``user()`` / ``group()`` return: ``id()`` and ``traits()``, as in analytics.js."""
+    """What ``user()`` / ``group()`` return: ``id()``, ``traits()`` and, for the user,
+    ``anonymousId()``, as in analytics.js."""
 
-    def __init__(self, party):
+    def __init__(self, party, anonymous_id=None):
         self._id = party.id if party else None
         self._traits = dict(party.traits) if party else {}
+        self._anonymous_id = anonymous_id
 
     def id(self):
         return self._id
 
     def traits(self):
         return dict(self._traits)
+
+    def anonymousId(self):  # noqa: N802  (analytics.js's name)
+        return self._anonymous_id
 
 
 class Party:
@@ -82,7 +87,10 @@ class Identity:
             self._new_anonymous_id()
 
     def _new_anonymous_id(self):
-        self.anonymous_id = new_anonymous_id()
+        self.set_anonymous_id(new_anonymous_id())
+
+    def set_anonymous_id(self, anonymous_id):
+        self.anonymous_id = anonymous_id
         keys.save(self._storage, keys.ANONYMOUS_ID, self.anonymous_id)
 
     def reset(self):

@@ -6,6 +6,7 @@ they never raise on bad data, so bad input can never break the host page.
 """
 
 import datetime
+import json
 
 from .dates import iso
 from .vocabulary import SKIPPED  # where JavaScript could not pass a value over; reported and skipped
@@ -23,6 +24,14 @@ def type_name(value):
     if isinstance(value, (list, tuple)):
         return "array"
     return type(value).__name__
+
+
+def js_text(value):
+    """``value`` as JavaScript would print it in a log: JSON (null, true, "text", {...})."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def to_id(value, what):

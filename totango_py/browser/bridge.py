@@ -3,6 +3,7 @@
 from .console import ConsoleLogger
 from .context import page_context
 from .lifecycle import PageLifecycle
+from .links import PageLinks
 from .storage import BrowserStorage
 from .transport import BrowserTransport
 
@@ -15,4 +16,5 @@ def ports():
         "logger": logger,
         "context": page_context,
         "lifecycle": PageLifecycle(),
+        "links": PageLinks(logger),
     }

@@ -1,8 +1,12 @@
-"""The logger port: the core's messages go to the browser console."""
+"""The logger port: the core's messages go to the browser console.
+
+Debug lines go to ``console.log`` (Chrome hides ``console.debug`` by default):
+``debug(true)`` must be seen.
+"""
 
 import js
 
-_METHODS = {"debug": "debug", "info": "info", "warn": "warn", "error": "error"}
+_METHODS = {"debug": "log", "info": "info", "warn": "warn", "error": "error"}
 
 
 class ConsoleLogger:

@@ -2,8 +2,9 @@
 
 The snippet keeps queueing ``[method, ...args]``; ``boot.js`` encodes queued
 calls as JSON and asks Python to drain them right after the caller's task,
-in slices of at most ``_BUDGET_MS``, so a call from page code costs an array push. Callbacks stay in JavaScript and are
-called back by index after Python has handled their call.
+in slices of at most ``_BUDGET_MS``, so a call from page code costs an array push.
+Functions and elements stay in JavaScript (``PageValue``). After each slice
+Python hands back the calls' outcomes, which resolve their Promises.
 """
 
 import json
@@ -14,13 +15,7 @@ from .. import analytics
 from ..settings import SettingsError
 from ..vocabulary import CALLBACK as _FN
 from . import bridge, ffi  # noqa: F401  (bridge: imported now, used by load, so start stays short)
-
-
-def _callback(queue, index):
-    def call():
-        queue._callFn(index)
-
-    return call
+from .page_value import PageValue
 
 
 _SLICE = 25      # calls taken from the queue at a time
@@ -33,14 +28,28 @@ def _drain(everything=False, *_):
     started = js.performance.now()
     while True:
         items = json.loads(str(queue._take(_SLICE)))
-        for item in items:
-            args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg
-                    for arg in item[1:]]
-            analytics.call(item[0], args)
+        if items:
+            queue._settle(json.dumps([_handle(queue, item) for item in items]))
         if len(items) < _SLICE:
             return False
         if everything is not True and js.performance.now() - started > _BUDGET_MS:
             return True
+
+
+def _handle(queue, item):
+    """One queued call, handled: its outcome."""
+    try:
+        args = [PageValue(queue._fn(arg[_FN])) if isinstance(arg, dict) and _FN in arg else arg
+                for arg in item[1:]]
+        return analytics.call(item[0], args)
+    except Exception as error:  # a bug must never stop the queue or leave a Promise unresolved
+        return {"outcome": "dropped", "reason": "internal error: %s: %s" % (type(error).__name__, error)}
+
+
+def _loaded(queue, outcome):
+    """Resolve the Promise ``analytics.load()`` returned."""
+    if not ffi.is_none(getattr(queue, "_onLoad", None)):
+        queue._onLoad(ffi.to_js(outcome))
 
 
 def _state(*_):
@@ -69,7 +78,9 @@ def start():
         js.console.error(message)
         queue._failed = message
         js.window.dispatchEvent(js.CustomEvent.new("totango:error", ffi.to_js({"detail": {"reason": message}})))
+        queue._holdAll(message)
         return
+    _loaded(queue, {"outcome": "local", "reason": "settings accepted; the collector is loading"})
     queue._state = ffi.create_proxy(_state)
     queue._status = ffi.create_proxy(_status)
     queue._drain = ffi.create_proxy(_drain)

@@ -16,6 +16,70 @@
   var SKIP = /*@vocabulary.skipped*/null;
   var FN = /*@vocabulary.callback*/null;
   var fns = [];
+  var ELEMENT_METHODS = /*@vocabulary.elementMethods*/null;
+  var SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+  function validLooking(given) {
+    if (typeof given === "string") return /^SP-[A-Za-z0-9_-]+$/.test(given);
+    return !!given && typeof given.serviceId === "string" && SERVICE_ID.test(given.serviceId);
+  }
+
+  function reference(value) {
+    var marker = {};
+    marker[FN] = fns.push(value) - 1;
+    return marker;
+  }
+
+  // trackLink / trackForm: their elements stay here; Python gets them by reference.
+  function byReference() {
+    for (var i = 0; i < a.length; i++) {
+      if (ELEMENT_METHODS.indexOf(a[i][0]) >= 0 && a[i].length > 1) a[i][1] = reference(a[i][1]);
+    }
+    ELEMENT_METHODS.forEach(function (name) {
+      var queued = a[name];
+      a[name] = function (elements) {
+        var args = Array.prototype.slice.call(arguments);
+        args[0] = reference(elements);
+        return queued.apply(a, args);
+      };
+    });
+  }
+
+  // Each call's Promise resolves with its outcome once Python has handled it:
+  // Python settles the calls it took, in the order it took them.
+  function settleEachCall() {
+    var taken = [], take = a._take;
+    a._take = function (max) {
+      for (var i = 0, n = Math.min(max || a.length, a.length); i < n; i++) taken.push(a[i].done);
+      return take(max);
+    };
+    a._settle = function (outcomes) {
+      var list = JSON.parse(outcomes), done = taken.splice(0, list.length);
+      for (var i = 0; i < list.length; i++) if (done[i]) done[i](list[i]);
+    };
+  }
+
+  // After a failed start the queue is kept for the next page: each Promise says so.
+  function holdAll(reason) {
+    var outcome = { outcome: "held", reason: "totango_py could not start (" + reason + "); kept for the next page" };
+    a._kick = function () {
+      for (var i = 0; i < a.length; i++) if (a[i].done) { a[i].done(outcome); a[i].done = null; }
+    };
+    a._kick();
+    if (a._onLoad) a._onLoad({ outcome: "dropped", reason: reason });
+  }
+  a._holdAll = holdAll;
+
+  // A page's middleware, run on a copy of the message: what it passed to
+  // next() (as JSON), or null when it did not call next().
+  a._middleware = function (fn, message, context) {
+    var payload = { obj: JSON.parse(message) }, passed = null;
+    var given = JSON.parse(context);
+    given.payload = payload;
+    given.next = function (p) { passed = JSON.stringify(encode((p || payload).obj, [])); };
+    try { fn(given); } catch (e) { console.error("[totango_py] a middleware threw:", e); }
+    return passed;
+  };
 
   function skipped(reason) { var o = {}; o[SKIP] = reason; return o; }
 
@@ -72,11 +136,14 @@
     var calls = a.splice(0, max || a.length);
     return JSON.stringify(calls.map(encodeCall));
   };
-  a._callFn = function (index) {
+  // A page function (or page elements) sent by reference: Python takes it once and keeps it.
+  a._fn = function (index) {
     var fn = fns[index];
     fns[index] = null;
-    try { if (fn) fn(); } catch (e) { console.error("[totango_py] a callback threw:", e); }
+    return fn;
   };
+  byReference();
+  settleEachCall();
   // Python on MicroPython cannot catch a JS exception: risky calls go through this.
   a._guard = function (t, n, args) {
     try { return { ok: true, value: t[n].apply(t, args) }; }
@@ -101,19 +168,21 @@
     a._scheduled = true;
     queueMicrotask(drain);
   };
+  // user() / group(): Python's answer once it runs, the snippet's stored one before.
   function snapshot(which) {
-    if (!a._state) return undefined;
     a._drain(true);
-    var party = JSON.parse(a._state())[which];
-    return { id: function () { return party.id; }, traits: function () { return party.traits; } };
+    var state = JSON.parse(a._state()), party = state[which];
+    return { id: function () { return party.id; }, traits: function () { return party.traits; },
+             anonymousId: function () { return state.anonymousId; } };
   }
-  a.user = function () { return snapshot("user"); };
+  var storedUser = a.user;
+  a.user = function () { return a._state ? snapshot("user") : storedUser(); };
   var queueGroup = a.group;
   a.group = function () {
-    return arguments.length === 0 ? snapshot("group") : queueGroup.apply(a, arguments);
+    return arguments.length === 0 && a._state ? snapshot("group") : queueGroup.apply(a, arguments);
   };
   a.status = function () {
-    var status = a._status ? JSON.parse(a._status()) : { tracker: "booting" };
+    var status = a._status ? JSON.parse(a._status()) : { tracker: a._failed ? "failed" : "booting" };
     status.runtime = runtime;
     status.times = times;
     if (a._failed) status.bootError = a._failed;
@@ -124,10 +193,12 @@
     a._failed = String(error && error.message || error);
     console.error("[totango_py] could not start: " + a._failed + " (calls are kept and retried on the next page)");
     window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } }));
+    holdAll(a._failed);
   }
 
-  // The collector downloads while Python boots; Python inserts it when ready.
-  if (typeof settings.trackerUrl === "string" || settings.trackerUrl === undefined) {
+  // The collector downloads while Python boots, once the settings look valid;
+  // Python inserts it when ready.
+  if (validLooking(settings) && (typeof settings.trackerUrl === "string" || settings.trackerUrl === undefined)) {
     var early = document.createElement("link");
     early.rel = "preload";
     early.as = "script";

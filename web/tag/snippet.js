@@ -1,41 +1,60 @@
 /* totango_py snippet: put it inline, first thing in <head>. Set TAG to where
    the tag folder is served. Calls are queued (and kept across a quick page
-   exit) until Python has booted and takes them over, in order. */
+   exit) until Python has booted and takes them over, in order. Each returns a
+   Promise of the call's outcome, resolved once Python has handled the call. */
 (function (TAG) {
   var a = window.analytics = window.analytics || [];
   if (a.initialized || a.invoked) return;
   a.invoked = true;
   var KEY = /*@vocabulary.queueKey*/null;
   var calls = /*@vocabulary.queuedMethods*/null;
+  var kept = /*@vocabulary.keptMethods*/null;
+  var USER = /*@vocabulary.userKeys*/null, GROUP = /*@vocabulary.groupKeys*/null;
+  var ANONYMOUS = /*@vocabulary.anonymousIdKey*/null;
   function method(name) {
     return function () {
-      if (arguments.length === 0 && name === "group") return undefined;
-      var call = Array.prototype.slice.call(arguments);
-      call.unshift(name);
+      var call = [name], done;
+      for (var i = 0; i < arguments.length; i++) call[i + 1] = arguments[i];
+      var promise = new Promise(function (resolve) { done = resolve; });
+      call.done = done;
       a.push(call);
       if (a._kick) a._kick();
-      return a;
+      return promise;
     };
   }
   for (var i = 0; i < calls.length; i++) a[calls[i]] = method(calls[i]);
+  // user() and group() with no arguments: what is stored, until Python answers.
+  function stored(key) { try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; } }
+  function party(keys) {
+    return { id: function () { return stored(keys.id); }, traits: function () { return stored(keys.traits) || {}; },
+             anonymousId: function () { return stored(ANONYMOUS); } };
+  }
+  var queueGroup = a.group;
+  a.group = function () { return arguments.length ? queueGroup.apply(a, arguments) : party(GROUP); };
+  a.user = function () { return party(USER); };
   a.load = function (settings) {
-    if (a._settings) return;
+    if (a._settings) {
+      var again = "load() called again; the first settings stay in force";
+      console.warn("[totango_py] " + again);
+      return Promise.resolve({ outcome: "dropped", reason: again });
+    }
     a._settings = settings || {};
     var s = document.createElement("script");
     s.async = true;
     s.src = TAG + "boot.js";
     document.head.appendChild(s);
+    return new Promise(function (resolve) { a._onLoad = resolve; });
   };
   try {
-    var kept = JSON.parse(localStorage.getItem(KEY) || "[]");
+    var restored = JSON.parse(localStorage.getItem(KEY) || "[]");
     localStorage.removeItem(KEY);
-    for (var k = 0; k < kept.length; k++) a.push(kept[k]);
+    for (var k = 0; k < restored.length; k++) a.push(restored[k]);
   } catch (e) {}
   addEventListener("beforeunload", function () { a._leaving = true; });
   addEventListener("pagehide", function () {
     var keep = [];
     for (var j = 0; j < a.length; j++) {
-      if (a[j][0] === "ready" || a[j][0] === "debug") continue;
+      if (kept.indexOf(a[j][0]) < 0) continue;
       try { keep.push(JSON.parse(JSON.stringify(a[j]))); } catch (e) {}
     }
     try {
