@@ -49,6 +49,15 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def recorder(site):
+    """URL of a collector that records every call made to ``window.totango`` (``window.__recorded``)."""
+    source = os.path.join(ROOT, "tests", "pages", "recording_collector.js")
+    with open(source, encoding="utf-8") as handle:
+        (site / "t" / "recording_collector.js").write_text(handle.read())
+    return "/t/recording_collector.js"
+
+
+@pytest.fixture(scope="session")
 def server(site):
     from emulator.server import EmulatorServer
 

@@ -32,6 +32,7 @@
   var queueGroup = a.group;
   a.group = function () { return arguments.length ? queueGroup.apply(a, arguments) : party(GROUP); };
   a.user = function () { return party(USER); };
+  a.status = function () { return { tracker: "booting" }; };
   a.load = function (settings) {
     if (a._settings) {
       var again = "load() called again; the first settings stay in force";
