@@ -15,8 +15,9 @@ def snippet():
         return handle.read()
 
 
-def tag_page(site, name, runtime, calls, head="", settings=None, body=""):
-    """Write ``/t/<name>.html``: snippet, ``load``, then ``calls`` on the page's first lines."""
+def tag_page(site, name, runtime, calls, head="", settings=None, body="", load=None):
+    """Write ``/t/<name>.html``: snippet, ``load`` (or the ``load`` statement given), then ``calls``
+    on the page's first lines."""
     given = {"serviceId": SERVICE_ID, "trackerUrl": COLLECTOR, "runtime": runtime, "disableHeartbeat": True}
     given.update(settings or {})
     html = """<!doctype html>
@@ -24,10 +25,10 @@ def tag_page(site, name, runtime, calls, head="", settings=None, body=""):
 %s
 <script>%s</script>
 <script>
-analytics.load(%s);
+%s
 %s
 </script></head><body>%s</body></html>
-""" % (name, head, snippet(), json.dumps(given), calls, body)
+""" % (name, head, snippet(), load or "analytics.load(%s);" % json.dumps(given), calls, body)
     (site / "t" / (name + ".html")).write_text(html)
     return "t/%s.html" % name
 
@@ -80,12 +81,12 @@ window.logTail = function (n) { return analytics.status().log.slice(-(n || 6)).j
 """
 
 
-def shared_page(browser, site, server, name, runtime, calls="", settings=None):
+def shared_page(browser, site, server, name, runtime, calls="", settings=None, body=""):
     """A page of its own context (for a module of cases), loaded and ready; ``.errors`` lists page errors."""
     context = browser.new_context()
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(server.url + tag_page(site, name, runtime, RECORDING_HELPERS + calls, settings=settings))
+    page.goto(server.url + tag_page(site, name, runtime, RECORDING_HELPERS + calls, settings=settings, body=body))
     page.evaluate("() => new Promise(function (ready) { analytics.ready(ready); })")
     return page

@@ -30,17 +30,21 @@
     return marker;
   }
 
-  // trackLink / trackForm: their elements stay here; Python gets them by reference.
+  // Arguments JSON cannot carry: trackLink / trackForm's elements stay here and
+  // Python gets them by reference; a list of middlewares is spread into arguments.
   function byReference() {
-    for (var i = 0; i < a.length; i++) {
-      if (ELEMENT_METHODS.indexOf(a[i][0]) >= 0 && a[i].length > 1) a[i][1] = reference(a[i][1]);
+    function adapt(call) {
+      if (ELEMENT_METHODS.indexOf(call[0]) >= 0 && call.length > 1) call[1] = reference(call[1]);
+      if (call[0] === "addDestinationMiddleware" && Array.isArray(call[2])) {
+        call.splice.apply(call, [2, 1].concat(call[2]));
+      }
+      return call;
     }
-    ELEMENT_METHODS.forEach(function (name) {
+    for (var i = 0; i < a.length; i++) adapt(a[i]);
+    ELEMENT_METHODS.concat(["addDestinationMiddleware"]).forEach(function (name) {
       var queued = a[name];
-      a[name] = function (elements) {
-        var args = Array.prototype.slice.call(arguments);
-        args[0] = reference(elements);
-        return queued.apply(a, args);
+      a[name] = function () {
+        return queued.apply(a, adapt([name].concat(Array.prototype.slice.call(arguments))).slice(1));
       };
     });
   }
