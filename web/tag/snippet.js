@@ -11,12 +11,14 @@
   var kept = /*@vocabulary.keptMethods*/null;
   var USER = /*@vocabulary.userKeys*/null, GROUP = /*@vocabulary.groupKeys*/null;
   var ANONYMOUS = /*@vocabulary.anonymousIdKey*/null;
+  var resolver;
+  function capture(resolve) { resolver = resolve; }  // one function for every call: no closure each time
   function method(name) {
     return function () {
-      var call = [name], done;
+      var call = [name];
       for (var i = 0; i < arguments.length; i++) call[i + 1] = arguments[i];
-      var promise = new Promise(function (resolve) { done = resolve; });
-      call.done = done;
+      var promise = new Promise(capture);
+      call.done = resolver;
       a.push(call);
       if (a._kick) a._kick();
       return promise;
