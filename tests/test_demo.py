@@ -177,3 +177,23 @@ def test_pyscript_app(server, watched, output_path, runtime):
     assert "Initech" in watched.inner_text("#account")
     assert watched.locator(".py-error, .mpy-error").count() == 0
     assert watched.errors == []
+
+
+@pytest.mark.parametrize("path", ["demo/", "demo/pyscript.html"])
+def test_usable_on_a_phone(server, watched, output_path, path):
+    """390 px wide (a phone): nothing scrolls sideways in any section, the inspector sits under the app."""
+    watched.set_viewport_size({"width": 390, "height": 844})
+    open_demo(watched, server, path)
+    sign_in(watched)
+    for section in ("Dashboard", "Billing", "Reports", "Settings"):
+        watched.click("a[data-section='%s']" % section)
+        watched.wait_for_selector("section[data-panel='%s']:not([hidden])" % section)
+        assert watched.evaluate("document.scrollingElement.scrollWidth") <= 390, section
+    watched.click("[data-action='invite-teammate']")
+    watched.wait_for_function("document.querySelectorAll('#received tbody tr:not(.empty)').length > 0")
+    assert watched.evaluate("document.scrollingElement.scrollWidth") <= 390
+    app, inspector = (watched.locator(selector).bounding_box() for selector in (".app", "#inspector"))
+    assert inspector["y"] >= app["y"] + app["height"] - 1 and inspector["width"] <= 390
+    os.makedirs(output_path, exist_ok=True)
+    name = "phone-%s.png" % ("pyscript" if "pyscript" in path else "js")
+    watched.screenshot(path=os.path.join(output_path, name), full_page=True)

@@ -55,11 +55,12 @@ def test_snippet_usage_runs_as_pasted(site, server, local_tracker):
     assert local_tracker.errors == []
 
 
-@pytest.mark.parametrize("script_type", ["mpy", "py"])
+@pytest.mark.parametrize("script_type", ["py", "mpy"])
 def test_pyscript_block_runs_as_pasted(site, server, local_tracker, script_type):
-    block, = [b for b in blocks("html") if 'type="mpy"' in b]
-    if script_type == "py":  # the variant the README names just above the block
-        block = block.replace('type="mpy" config="/tag/pyscript-mpy.json"', 'type="py" config="/tag/pyscript-py.json"')
+    block, = [b for b in blocks("html") if "/pyscript/core.js" in b]
+    if script_type == "mpy":  # the variant the README describes below the block
+        block = block.replace('type="py"', 'type="mpy"').replace("/tag/pyodide/pyodide.mjs",
+                                                                 "/tag/micropython/micropython.mjs")
     (site / "t" / ("readme-pyscript-%s.html" % script_type)).write_text(
         "<!doctype html><head><script>%s</script></head><body>%s</body>" % (RECORDING_HELPERS, block))
     local_tracker.goto(server.url + "t/readme-pyscript-%s.html" % script_type)
