@@ -7,10 +7,14 @@ order, with module, account and user) and the same account and user attributes.
 """
 
 import datetime
+import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import RUNTIMES
+from conftest import DIST, ROOT, RUNTIMES
 from page_helpers import SERVICE_ID, tag_page, wait_pixels
 from server_helpers import activities, merged_parties
 from totango_py.server import Client
@@ -65,3 +69,13 @@ def test_browser_and_server_reach_the_same_totango_state(site, server, watched, 
                  "Create Date": "2024-01-02T03:04:05.678Z"}},
     )
     assert {r["service_id"] for r in browser} == {r["service_id"] for r in sent} == {SERVICE_ID}
+
+
+def test_the_page_never_gets_the_server_client():
+    with open(os.path.join(DIST, "tag", "totango_py.json")) as handle:
+        bundle = json.load(handle)
+    assert "totango_py/totango.py" in bundle
+    assert not [path for path in bundle if path.startswith("totango_py/server/")]
+    probe = "import sys, totango_py; print(sorted(m for m in sys.modules if m.startswith(('urllib3', 'totango_py.server'))))"
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

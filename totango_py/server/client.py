@@ -48,7 +48,7 @@ class Client:
         self._mapping = TotangoMapping(self.settings)
         self._retry = retry_policy(retries, backoff_factor, backoff_jitter, 30.0, retry_after_max, read_retries)
         self._transport_args = (timeout, max(1, workers), max_url_length)
-        self._worker_count, self._max_queue_size = max(1, workers), max_queue_size
+        self._worker_count, self.max_queue_size = max(1, workers), max_queue_size
         self._lock = threading.Lock()
         self._last_logged = {}
         self._closed = False
@@ -60,7 +60,7 @@ class Client:
         self._transport = Transport(self.endpoint, self._retry, timeout, pool_size, max_url_length)
         self._pid = os.getpid()
         self._workers = None if self.sync_mode else Workers(self._deliver, self._worker_count,
-                                                            self._max_queue_size)
+                                                            self.max_queue_size)
 
     # -- the Segment calls --------------------------------------------------------
     def identify(self, user_id=None, traits=None, context=None, anonymous_id=None, integrations=None):
@@ -139,7 +139,7 @@ class Client:
         if self._workers.put((call, message)):
             return True
         self._count("dropped")
-        self._report(QueueFullError("queue full (%d messages waiting): message dropped" % self._max_queue_size),
+        self._report(QueueFullError("queue full (%d messages waiting): message dropped" % self.max_queue_size),
                      message)
         return False
 
