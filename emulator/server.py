@@ -146,6 +146,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server_version = "TotangoEmulator/1"
     protocol_version = "HTTP/1.1"  # keep-alive, as the real receiver; every answer has a Content-Length
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stall
 
     def log_message(self, fmt, *args):
         if not self.server.quiet:

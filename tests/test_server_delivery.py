@@ -166,3 +166,22 @@ def test_long_pixels_go_as_post_form_data(receiver):
     assert long["user_attributes"]["notes"] == notes and long["user_name"] == "Ann"
     assert short["method"] == "GET"
     client.shutdown()
+
+
+def test_a_forked_worker_process_gets_its_own_threads(receiver):
+    script = (
+        "import os, sys; sys.path.insert(0, %r)\n"
+        "from totango_py.server import Client\n"
+        "client = Client('SP-1', endpoint=%r, workers=1)\n"
+        "account = {'groupId': 'acme'}\n"
+        "client.track('u1', 'Parent', context=account); client.flush(10)\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    client.track('u1', 'Child', context=account)\n"
+        "    os._exit(0 if client.flush(10) else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "client.track('u1', 'Parent again', context=account)\n"
+        "sys.exit(status)\n"
+        % (ROOT, receiver.url + "pixel.gif/"))
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+    assert [a[0] for a in activities(receiver.received())] == ["Parent", "Child", "Parent again"]

@@ -63,7 +63,7 @@ def test_alias_has_no_totango_counterpart(receiver):
 
 
 def test_batch_is_all_or_nothing(receiver):
-    client = make_client(receiver)
+    client = make_client(receiver, workers=1)
     good = {"type": "track", "userId": "u1", "event": "Paid", "context": ACME}
     with pytest.raises(MissingFieldError, match="message 2: track message: context.groupId") as raised:
         client.send_batch([good, good, {"type": "track", "userId": "u1", "event": "Lost"}])

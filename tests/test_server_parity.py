@@ -76,6 +76,7 @@ def test_the_page_never_gets_the_server_client():
         bundle = json.load(handle)
     assert "totango_py/totango.py" in bundle
     assert not [path for path in bundle if path.startswith("totango_py/server/")]
-    probe = "import sys, totango_py; print(sorted(m for m in sys.modules if m.startswith(('urllib3', 'totango_py.server'))))"
+    probe = ("import sys, totango_py\n"
+             "print(sorted(m for m in sys.modules if m.startswith(('urllib3', 'totango_py.server'))))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

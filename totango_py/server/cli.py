@@ -110,8 +110,8 @@ def summary(args, client, outcome, seconds):
     rejected = sum(outcome.rejected.values())
     verb = "checked" if args.dry_run else "sent"
     lines = ["%s %d message(s) (%d pixel(s)) in %.1f s; rejected %d; failed after retries %d; skipped %d"
-             % (verb, outcome.queued - outcome.failed_messages(), client.stats["sent"] + outcome.pixels, seconds, rejected,
-                outcome.failed_messages(), client.stats["skipped"])]
+             % (verb, outcome.queued - outcome.failed_messages(), client.stats["sent"] + outcome.pixels, seconds,
+                rejected, outcome.failed_messages(), client.stats["skipped"])]
     for reason, count in outcome.rejected.most_common(10):
         lines.append("  rejected %d× %s" % (count, reason))
     for reason, count in collections.Counter(outcome.failed).most_common(5):

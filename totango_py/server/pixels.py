@@ -6,8 +6,9 @@ writes them (``true``/``false``, ``3`` not ``3.0``, objects as compact JSON),
 so the receiver sees the same thing from a page and from a server.
 """
 
+import functools
 import json
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 _ACCOUNT_SPECIAL = {"id", "name", "parent"}
 
@@ -61,6 +62,12 @@ def encode(command, service_id, account_id, user_id):
     return pairs
 
 
+@functools.lru_cache(maxsize=1024)
+def _name(name):
+    """Parameter names repeat (``sdr_s``, ``sdr_o.plan``…): quoted once each."""
+    return quote(name, safe="")
+
+
 def query(pairs):
     """URL-encoded parameters, spaces as ``%20`` as the collector writes them."""
-    return urlencode(pairs, quote_via=quote, safe="")
+    return "&".join(_name(name) + "=" + quote(value, safe="") for name, value in pairs)

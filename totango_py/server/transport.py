@@ -29,13 +29,16 @@ RETRY_STATUSES = frozenset([429] + list(range(500, 600)))
 
 def retry_policy(retries=5, backoff_factor=0.5, backoff_jitter=0.5, backoff_max=30.0, retry_after_max=60,
                  read_retries=None):
-    """The urllib3 ``Retry`` used for every pixel."""
-    return urllib3.Retry(
+    """The urllib3 ``Retry`` used for every pixel (``Retry-After`` is capped where urllib3 can)."""
+    given = dict(
         total=retries, connect=retries, read=retries if read_retries is None else read_retries,
         status=retries, other=0, redirect=False, allowed_methods=frozenset(["GET", "POST"]),
         status_forcelist=RETRY_STATUSES, backoff_factor=backoff_factor, backoff_jitter=backoff_jitter,
-        backoff_max=backoff_max, retry_after_max=retry_after_max, respect_retry_after_header=True,
-        raise_on_status=True)
+        backoff_max=backoff_max, respect_retry_after_header=True, raise_on_status=True)
+    try:
+        return urllib3.Retry(retry_after_max=retry_after_max, **given)
+    except TypeError:  # urllib3 releases before retry_after_max
+        return urllib3.Retry(**given)
 
 
 class Transport:
@@ -48,25 +51,30 @@ class Transport:
         self._retry = retry
         self._timeout = urllib3.Timeout(connect=timeout[0], read=timeout[1])
         self._headers = {"User-Agent": user_agent}
-        self._pool = urllib3.PoolManager(num_pools=2, maxsize=pool_size, block=False, retries=retry,
-                                         timeout=self._timeout)
+        self._form_headers = dict(self._headers, **{"Content-Type": "application/x-www-form-urlencoded"})
+        # One host per client: its connection pool directly, no per-request URL routing.
+        self._pool = urllib3.connection_from_url(endpoint, maxsize=pool_size, block=False, retries=retry,
+                                                 timeout=self._timeout)
+        self._path = urllib3.util.parse_url(endpoint).request_uri
+        self._joiner = "&" if "?" in endpoint else "?"
 
     def request(self, pairs):
         """``(method, url, body)`` for the pixel: GET, or POST form data when the URL would be too long."""
         encoded = query(pairs)
-        url = self.endpoint + ("&" if "?" in self.endpoint else "?") + encoded
+        url = self.endpoint + self._joiner + encoded
         if len(url) <= self.max_url_length:
             return "GET", url, None
         return "POST", self.endpoint, encoded.encode("ascii")
 
     def send(self, pairs):
-        method, url, body = self.request(pairs)
-        headers = self._headers
-        if body is not None:
-            headers = dict(headers, **{"Content-Type": "application/x-www-form-urlencoded"})
+        encoded = query(pairs)
+        if len(self.endpoint) + 1 + len(encoded) <= self.max_url_length:
+            method, path, body, headers = "GET", self._path + self._joiner + encoded, None, self._headers
+        else:
+            method, path, body, headers = "POST", self._path, encoded.encode("ascii"), self._form_headers
         try:
-            response = self._pool.request(method, url, body=body, headers=headers, retries=self._retry,
-                                          timeout=self._timeout, preload_content=True)
+            response = self._pool.urlopen(method, path, body=body, headers=headers, retries=self._retry,
+                                          timeout=self._timeout, preload_content=True, assert_same_host=False)
         except urllib3.exceptions.MaxRetryError as error:
             raise DeliveryError("gave up on %s after retries: %s" % (_where(self.endpoint), error.reason))
         except urllib3.exceptions.HTTPError as error:
@@ -77,7 +85,7 @@ class Transport:
         return response.status
 
     def close(self):
-        self._pool.clear()
+        self._pool.close()
 
 
 def _where(url):
