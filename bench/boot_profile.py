@@ -9,6 +9,7 @@ import os
 import time
 
 from receiver import last_seq, wait_activities
+from totango_py import vocabulary  # bench.py puts the project root on sys.path
 from settings import COLLECTOR, MPY, PYO, boot_timeout_s, log
 from stats import summarise, summary
 
@@ -19,13 +20,13 @@ TRACE_CATEGORIES = ["v8", "v8.wasm", "v8.execute", "devtools.timeline", "topleve
 # In a page without the tag: start the runtime from /tag/, then run ``code`` in it.
 RUN_IN_OWN_INTERPRETER = """async ({runtime, code}) => {
   const base = location.origin + "/tag/";
-  const py = runtime === "pyodide"
-    ? await (await import(base + "pyodide/pyodide.mjs")).loadPyodide({indexURL: base + "pyodide/", packages: []})
-    : await (await import(base + "micropython/micropython.mjs")).loadMicroPython({linebuffer: true});
+  const rt = %s[runtime], folder = base + runtime + "/";
+  const py = await (await import(folder + rt.module))[rt.start](
+    Object.assign({}, rt.options, rt.indexURL ? {indexURL: folder} : {}));
   window.__bench_sources = await (await fetch(base + "totango_py.json")).text();
   py.runPython(code);
   return window.__bench_compile;
-}"""
+}""" % json.dumps(vocabulary.for_javascript()["runtimes"])
 
 # compile() time of each module's .py source alone (the tag's bytecode bundle skips it on MicroPython).
 COMPILE_TIMES = r"""

@@ -8,6 +8,12 @@ root-relative so the build's absolute-URL check passes.
 import json
 import os
 import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "totango_py"))
+import vocabulary  # noqa: E402  (the runtimes the tag offers)
+
+del sys.path[0]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SITE = os.path.join(os.path.dirname(HERE), "web", "demo")
@@ -30,19 +36,22 @@ JS_SCRIPTS = """<script src="app.js"></script>
 PY_HEAD = """<script src="config.js"></script>
 <script src="shared.js"></script>
 <script type="module" src="../pyscript/core.js"></script>"""
-# ?runtime=pyodide runs the same app.py on Pyodide ("py") instead of MicroPython ("mpy").
+# ?runtime=NAME runs the same app.py on that runtime's PyScript interpreter ("mpy" or "py").
 PY_SCRIPTS = """<script>
   (function (kind) {
     document.write('<script type="' + kind + '" src="app.py" config="%(tag)spyscript-' + kind + '.json"><\\/script>');
-  })(demoRuntime() === "pyodide" ? "py" : "mpy");
+  })(DEMO_RUNTIMES[demoRuntime()].pyscript);
 </script>
 <script src="inspector.js"></script>"""
 
 
 def config_js(settings):
-    """``config.js``: where the pages send data; demo/serve.py rewrites it at start."""
+    """``config.js``: where the pages send data (demo/serve.py rewrites it at start),
+    and the runtimes the tag offers, from the package's own table."""
+    runtimes = {name: {"label": r["label"], "pyscript": r["pyscript"]} for name, r in vocabulary.RUNTIMES.items()}
     return ("/* Where the demo sends data (demo/serve.py rewrites this at start). */\n"
-            "window.DEMO_CONFIG = %s;\n" % json.dumps(settings))
+            "window.DEMO_CONFIG = %s;\nwindow.DEMO_RUNTIMES = %s;\nwindow.DEMO_DEFAULT_RUNTIME = %s;\n"
+            % (json.dumps(settings), json.dumps(runtimes), json.dumps(vocabulary.DEFAULT_RUNTIME)))
 
 
 def _page(template, title, kind, flavour, head, scripts):

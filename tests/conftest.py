@@ -14,9 +14,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from totango_py import vocabulary  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
 DIST = os.path.join(ROOT, "dist")
-RUNTIMES = ["micropython", "pyodide"]
+RUNTIMES = list(vocabulary.RUNTIMES)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, RUNTIMES
+from conftest import ROOT, RUNTIMES, vocabulary
 from page_helpers import wait_status
 
 USER, ACCOUNT = "u-1001", "initech"
@@ -117,7 +117,7 @@ def test_walk_through(server, watched, output_path, runtime):
     assert "Pay invoice" in table and "Team" in table and "Initech" in table
     calls = watched.inner_text("#calls")
     assert "analytics.identify" in calls and "analytics.group" in calls and 'analytics.track("Pay invoice"' in calls
-    assert watched.inner_text("#stat-runtime") == {"micropython": "MicroPython", "pyodide": "Pyodide"}[runtime]
+    assert watched.inner_text("#stat-runtime") == vocabulary.RUNTIMES[runtime]["label"]
     assert watched.inner_text("#stat-tracker") == "ready" and "s" in watched.inner_text("#stat-boot")
     assert watched.evaluate("analytics.status().runtime") == runtime
     watched.wait_for_timeout(1700)  # let the new-row highlight fade before the screenshot
@@ -168,7 +168,7 @@ def test_pyscript_app(server, watched, output_path, runtime):
         "n => [...document.querySelectorAll('#received .act')].filter(c => c.textContent !== '__heartbeat').length >= n",
         arg=len(expected))
     assert "analytics.track('Pay invoice'" in watched.inner_text("#calls")
-    assert watched.inner_text("#stat-runtime") == {"micropython": "MicroPython", "pyodide": "Pyodide"}[runtime]
+    assert watched.inner_text("#stat-runtime") == vocabulary.RUNTIMES[runtime]["label"]
     os.makedirs(output_path, exist_ok=True)
     watched.screenshot(path=os.path.join(output_path, "demo-pyscript-%s.png" % runtime))
 
@@ -177,3 +177,23 @@ def test_pyscript_app(server, watched, output_path, runtime):
     assert "Initech" in watched.inner_text("#account")
     assert watched.locator(".py-error, .mpy-error").count() == 0
     assert watched.errors == []
+
+
+@pytest.mark.parametrize("path", ["demo/", "demo/pyscript.html"])
+def test_usable_on_a_phone(server, watched, output_path, path):
+    """390 px wide (a phone): nothing scrolls sideways in any section, the inspector sits under the app."""
+    watched.set_viewport_size({"width": 390, "height": 844})
+    open_demo(watched, server, path)
+    sign_in(watched)
+    for section in ("Dashboard", "Billing", "Reports", "Settings"):
+        watched.click("a[data-section='%s']" % section)
+        watched.wait_for_selector("section[data-panel='%s']:not([hidden])" % section)
+        assert watched.evaluate("document.scrollingElement.scrollWidth") <= 390, section
+    watched.click("[data-action='invite-teammate']")
+    watched.wait_for_function("document.querySelectorAll('#received tbody tr:not(.empty)').length > 0")
+    assert watched.evaluate("document.scrollingElement.scrollWidth") <= 390
+    app, inspector = (watched.locator(selector).bounding_box() for selector in (".app", "#inspector"))
+    assert inspector["y"] >= app["y"] + app["height"] - 1 and inspector["width"] <= 390
+    os.makedirs(output_path, exist_ok=True)
+    name = "phone-%s.png" % ("pyscript" if "pyscript" in path else "js")
+    watched.screenshot(path=os.path.join(output_path, name), full_page=True)

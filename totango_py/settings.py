@@ -7,7 +7,7 @@ A bad setting is a ``SettingsError`` at load, never a silent no-op.
 
 import re
 
-DEFAULT_TRACKER_URL = "https://tracker.totango.com/totango4.0.3.js"
+from .vocabulary import DEFAULT_RUNTIME, DEFAULT_TRACKER_URL, RUNTIMES
 
 DEFAULTS = {
     "serviceId": None,
@@ -19,13 +19,13 @@ DEFAULTS = {
     "trackerUrl": DEFAULT_TRACKER_URL,
     # Tag-level settings: which interpreter boots the tag, and how many
     # activity calls may wait for an account before the oldest is dropped.
-    "runtime": "micropython",
+    "runtime": DEFAULT_RUNTIME,
     "holdLimit": 100,
 }
 
 REGIONS = ("us", "eu1")
-RUNTIMES = ("micropython", "pyodide")
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_LOOKS_LIKE_SERVICE_ID = re.compile(r"^SP-[A-Za-z0-9_-]+$")
 _SNAKE = {
     "service_id": "serviceId",
     "disable_heartbeat": "disableHeartbeat",
@@ -47,9 +47,18 @@ def _check_bool(name, value):
 
 
 def validate(given):
-    """Return the complete settings dict for ``given``, or raise SettingsError."""
+    """Return the complete settings dict for ``given``, or raise SettingsError.
+
+    A string is analytics.js's ``load('WRITE_KEY')`` habit: taken as the
+    service id when it looks like one (``SP-…``), refused otherwise.
+    """
     if given is None:
         given = {}
+    if isinstance(given, str):
+        if not _LOOKS_LIKE_SERVICE_ID.match(given):
+            raise SettingsError("load() takes settings such as {serviceId: 'SP-1234-56'}; %r is not a Totango "
+                                "service id (a Segment write key is not needed)" % (given[:40],))
+        given = {"serviceId": given}
     if not isinstance(given, dict):
         raise SettingsError("settings must be an object, got %s" % type(given).__name__)
     settings = dict(DEFAULTS)
@@ -72,7 +81,7 @@ def validate(given):
     if settings["region"] not in REGIONS:
         raise SettingsError("setting region must be one of %s, got %r" % (", ".join(REGIONS), settings["region"]))
     if settings["runtime"] not in RUNTIMES:
-        raise SettingsError("setting runtime must be one of %s, got %r" % (", ".join(RUNTIMES), settings["runtime"]))
+        raise SettingsError("setting runtime must be one of %s, got %r" % (", ".join(sorted(RUNTIMES)), settings["runtime"]))
     for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages"):
         _check_bool(name, settings[name])
     plan = settings["defaultPlan"]

@@ -8,10 +8,7 @@ they never raise on bad data, so bad input can never break the host page.
 import datetime
 
 from .dates import iso
-
-# The browser bridge puts this marker where JavaScript found a value it could
-# not pass over (a cycle, a function, a DOM node); ``clean`` reports and skips it.
-SKIPPED = "__totango_py_skipped__"
+from .vocabulary import SKIPPED  # where JavaScript could not pass a value over; reported and skipped
 _MAX_DEPTH = 16
 
 
@@ -103,9 +100,3 @@ def clean_object(value, what, warnings):
         return None
     ok, copy = _clean(value, what, [], warnings)
     return copy if ok else {}
-
-
-def check_length(what, value, limit, warnings):
-    """Warn (never fail) when ``value`` is longer than Totango accepts."""
-    if isinstance(value, str) and len(value) > limit:
-        warnings.append("%s is %d characters; Totango accepts at most %d" % (what, len(value), limit))

@@ -1,5 +1,5 @@
 // Runs tests/micropython/scenario.py on MicroPython (WebAssembly) under Node.
-// Usage: node run_scenario.mjs <project-root> [<bytecode bundle: dist/tag/totango_py.mpy.json>]
+// Usage: node run_scenario.mjs <project-root> [<bundle: {path: base64 data}, e.g. dist/tag/totango_py.mpy.json>]
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -10,9 +10,15 @@ let out = "";
 const mp = await loadMicroPython({ stdout: (line) => { out += line + "\n"; }, linebuffer: true });
 mp.FS.mkdir("/totango_py");
 if (process.argv[3]) {
-  mp.FS.mkdir("/totango_py/browser");
   const bundle = JSON.parse(readFileSync(process.argv[3], "utf8"));
-  for (const [path, data] of Object.entries(bundle)) mp.FS.writeFile("/" + path, Buffer.from(data, "base64"));
+  for (const [path, data] of Object.entries(bundle)) {
+    const parts = path.split("/");
+    for (let depth = 2; depth < parts.length; depth++) {
+      const folder = "/" + parts.slice(0, depth).join("/");
+      if (!mp.FS.analyzePath(folder).exists) mp.FS.mkdir(folder);
+    }
+    mp.FS.writeFile("/" + path, Buffer.from(data, "base64"));
+  }
 } else {
   for (const name of readdirSync(join(root, "totango_py"))) {
     if (name.endsWith(".py")) {

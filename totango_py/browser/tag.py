@@ -12,9 +12,8 @@ import js
 
 from .. import analytics
 from ..settings import SettingsError
+from ..vocabulary import CALLBACK as _FN
 from . import bridge, ffi  # noqa: F401  (bridge: imported now, used by load, so start stays short)
-
-_FN = "__totango_py_fn__"
 
 
 def _callback(queue, index):

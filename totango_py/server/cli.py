@@ -14,8 +14,6 @@ import os
 import sys
 import time
 
-from tqdm import tqdm
-
 from ..settings import SettingsError
 from . import backfill
 from .client import Client
@@ -51,10 +49,11 @@ class Outcome:
         self.failed = []
         self._failed_messages = set()
         self._failed_file = open(failed_path, "w", encoding="utf-8") if failed_path else None
+        self.write = print  # tqdm.write while a progress bar is shown
 
     def reject(self, where, reason):
         self.rejected[reason] += 1
-        tqdm.write("%s: %s" % (where, reason), file=sys.stderr)
+        self.write("%s: %s" % (where, reason), file=sys.stderr)
 
     def on_error(self, error, message):
         self.failed.append(str(error))
@@ -87,6 +86,11 @@ def dry_run(args, client, outcome):
 
 
 def send_all(args, client, outcome):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        sys.exit("the progress bar needs tqdm: pip install 'totango_py[server]' (or tqdm)")
+    outcome.write = tqdm.write
     limit = client.max_queue_size
     bar = tqdm(total=backfill.count_lines(args.files), unit="line", file=sys.stderr, dynamic_ncols=True,
                disable={"auto": None, "always": False, "never": True}[args.progress], smoothing=0.1)

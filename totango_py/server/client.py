@@ -20,9 +20,9 @@ import threading
 import time
 
 from .. import settings as settings_module
+from ..totango import TotangoMapping
 from . import messages, pixels
 from .errors import ClientClosedError, DeliveryError, MessageError, QueueFullError
-from .mapping import TotangoMapping
 from .transport import ENDPOINTS, MAX_URL_LENGTH, Transport, retry_policy
 from .workers import Workers
 

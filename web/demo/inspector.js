@@ -26,7 +26,7 @@
 
   function showStatus(s) {
     var runtime = (s && s.runtime) || demoRuntime();
-    $("stat-runtime").textContent = runtime === "pyodide" ? "Pyodide" : "MicroPython";
+    $("stat-runtime").textContent = (DEMO_RUNTIMES[runtime] || {}).label || runtime;
     var tracker = s ? (s.bootError ? "failed" : s.tracker) : "starting";
     $("stat-tracker").textContent = tracker;
     $("stat-tracker").className = "st-" + (tracker === "ready" ? "ready" : tracker === "failed" ? "failed" : "loading");
@@ -143,7 +143,7 @@
   // The runtime switch reloads this page on the other interpreter; the section (hash) stays.
   function withRuntime(runtime) {
     var search = location.search.replace(/([?&])runtime=[^&]*&?/, "$1").replace(/[?&]$/, "");
-    if (runtime === "pyodide") search += (search ? "&" : "?") + "runtime=pyodide";
+    if (runtime !== DEMO_DEFAULT_RUNTIME) search += (search ? "&" : "?") + "runtime=" + encodeURIComponent(runtime);
     return search + location.hash;
   }
   document.querySelectorAll("[data-runtime]").forEach(function (button) {

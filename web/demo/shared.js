@@ -4,8 +4,11 @@
 var DEMO_SECTIONS = { Dashboard: "Overview", Billing: "Invoices", Reports: "Usage", Settings: "Team" };
 var demoCalls = [];
 
+/* The runtime ?runtime=NAME asks for, if the tag offers it (DEMO_RUNTIMES, from config.js). */
 function demoRuntime() {
-  return /[?&]runtime=pyodide(&|$)/.test(location.search) ? "pyodide" : "micropython";
+  var asked = /[?&]runtime=([^&]*)/.exec(location.search);
+  var name = asked && decodeURIComponent(asked[1]);
+  return name && Object.prototype.hasOwnProperty.call(DEMO_RUNTIMES, name) ? name : DEMO_DEFAULT_RUNTIME;
 }
 
 function demoSection() {

@@ -10,9 +10,11 @@
   var base = (script && script.src || "").replace(/[^\/]*$/, "");
   var times = a._times = { bootStart: performance.now() };
   var settings = a._settings || {};
-  var runtime = settings.runtime === "pyodide" ? "pyodide" : "micropython";
-  var SKIP = "__totango_py_skipped__";
-  var FN = "__totango_py_fn__";
+  var RUNTIMES = /*@vocabulary.runtimes*/null;
+  var runtime = RUNTIMES.hasOwnProperty(settings.runtime) ? settings.runtime : /*@vocabulary.defaultRuntime*/null;
+  var RT = RUNTIMES[runtime];
+  var SKIP = /*@vocabulary.skipped*/null;
+  var FN = /*@vocabulary.callback*/null;
   var fns = [];
 
   function skipped(reason) { var o = {}; o[SKIP] = reason; return o; }
@@ -129,28 +131,27 @@
     var early = document.createElement("link");
     early.rel = "preload";
     early.as = "script";
-    early.href = settings.trackerUrl || "https://tracker.totango.com/totango4.0.3.js";
+    early.href = settings.trackerUrl || /*@vocabulary.defaultTrackerUrl*/null;
     document.head.appendChild(early);
   }
-  // MicroPython gets precompiled bytecode (base64), Pyodide the sources.
-  var bundleName = runtime === "pyodide" ? "totango_py.json" : "totango_py.mpy.json";
-  var bundle = fetch(base + bundleName).then(function (r) {
-    if (!r.ok) throw new Error(bundleName + ": HTTP " + r.status);
+  // The runtime gets the package in its table's format: MicroPython precompiled
+  // bytecode (base64), Pyodide the sources.
+  var bundle = fetch(base + RT.bundle).then(function (r) {
+    if (!r.ok) throw new Error(RT.bundle + ": HTTP " + r.status);
     return r.json();
   });
   function bytes(text) {
-    if (runtime === "pyodide") return text;
+    if (RT.format !== "mpy") return text;
     var raw = atob(text), out = new Uint8Array(raw.length);
     for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
     return out;
   }
-  var interpreter = runtime === "pyodide"
-    ? import(base + "pyodide/pyodide.mjs").then(function (m) {
-        return m.loadPyodide({ indexURL: base + "pyodide/", packages: [] });
-      })
-    : import(base + "micropython/micropython.mjs").then(function (m) {
-        return m.loadMicroPython({ linebuffer: true });
-      });
+  var folder = base + runtime + "/";
+  var interpreter = import(folder + RT.module).then(function (m) {
+    var options = Object.assign({}, RT.options);
+    if (RT.indexURL) options.indexURL = folder;
+    return m[RT.start](options);
+  });
   Promise.all([interpreter, bundle]).then(function (loaded) {
     var py = loaded[0], files = loaded[1];
     times.runtimeReady = performance.now();

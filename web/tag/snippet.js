@@ -5,8 +5,8 @@
   var a = window.analytics = window.analytics || [];
   if (a.initialized || a.invoked) return;
   a.invoked = true;
-  var KEY = "totango_py_queue";
-  var calls = ["identify", "group", "page", "track", "reset", "ready", "debug"];
+  var KEY = /*@vocabulary.queueKey*/null;
+  var calls = /*@vocabulary.queuedMethods*/null;
   function method(name) {
     return function () {
       if (arguments.length === 0 && name === "group") return undefined;

@@ -1,0 +1,1 @@
+"""Command line and set-up helpers behind ``python3 build.py`` (standard library only)."""

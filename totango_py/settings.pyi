@@ -1,0 +1,10 @@
+from typing import Any
+
+from .vocabulary import DEFAULT_TRACKER_URL as DEFAULT_TRACKER_URL, RUNTIMES as RUNTIMES
+
+DEFAULTS: dict[str, Any]
+REGIONS: tuple[str, ...]
+
+class SettingsError(ValueError): ...
+
+def validate(given: dict[str, Any] | None) -> dict[str, Any]: ...
