@@ -58,10 +58,10 @@ def write(target, text):
 
 
 def python_sources():
-    """Relative paths of the package files the page needs (no tests, no caches)."""
+    """Relative paths of the package files the page needs (no caches, not the server client)."""
     found = []
     for folder, dirs, files in os.walk(os.path.join(ROOT, "totango_py")):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not (d == "server" and folder.endswith("totango_py"))]
         for name in sorted(files):
             if name.endswith(".py"):
                 found.append(os.path.relpath(os.path.join(folder, name), ROOT).replace(os.sep, "/"))
