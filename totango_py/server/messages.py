@@ -9,6 +9,7 @@ Totango needs an account for everything: server-side identify, page and track
 must carry ``context.groupId`` (Segment's rule for server libraries).
 """
 
+from ..arguments import enabled, integration_options
 from ..values import clean_object, to_id, type_name
 from .errors import MessageError, MissingFieldError, UnsupportedMessageError
 
@@ -33,16 +34,13 @@ def _text(value, what, kind):
 
 
 def _totango_options(message, kind):
-    """Per-call Totango options, or False when the message opts out of Totango."""
+    """Per-call Totango options, or False when the message opts out of Totango (as analytics.js)."""
     integrations = message.get("integrations")
-    if integrations is None:
-        return {}
-    if not isinstance(integrations, dict):
+    if integrations is not None and not isinstance(integrations, dict):
         raise MessageError("%s message: integrations must be an object" % kind, "integrations")
-    own = integrations.get("Totango")
-    if own is False or (integrations.get("All") is False and own is not True and not isinstance(own, dict)):
+    if not enabled(message, "Totango"):
         return False
-    return own if isinstance(own, dict) else {}
+    return integration_options(message, "Totango")
 
 
 def _user_id(message, kind, required):
