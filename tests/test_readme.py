@@ -23,7 +23,7 @@ def test_python_blocks_run():
     found = blocks("python")
     assert found, "no python block in README"
     for block in found:
-        exec(compile(block, "README.md", "exec"), {})
+        exec(compile(block, "README.md", "exec"), {"__name__": "__main__"})
 
 
 def test_every_api_method_is_in_the_table():
