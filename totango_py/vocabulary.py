@@ -18,8 +18,8 @@ QUEUED_METHODS = ["identify", "group", "page", "track", "reset", "ready", "debug
 DEFAULT_RUNTIME = "micropython"
 # Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
 # module and function that start it with their options, and the form in which
-# it gets the totango_py package (``mpy``: precompiled bytecode, base64;
-# ``source``: Python text). ``indexURL`` asks for the runtime folder's URL.
+# it gets the totango_py package (``mpy``: precompiled bytecode; ``source``:
+# Python text). ``indexURL`` asks for the runtime folder's URL.
 RUNTIMES = {
     "micropython": {
         "label": "MicroPython",
@@ -29,7 +29,6 @@ RUNTIMES = {
         "start": "loadMicroPython",
         "options": {"linebuffer": True},
         "indexURL": False,
-        "bundle": "totango_py.mpy.json",
         "format": "mpy",
         "pyscript": "mpy",
     },
@@ -41,7 +40,6 @@ RUNTIMES = {
         "start": "loadPyodide",
         "options": {"packages": []},
         "indexURL": True,
-        "bundle": "totango_py.json",
         "format": "source",
         "pyscript": "py",
     },
@@ -63,4 +61,4 @@ def for_javascript():
 
 
 # What boot.js needs of a runtime to start it.
-_STARTING = ("module", "start", "options", "indexURL", "bundle", "format")
+_STARTING = ("module", "start", "options", "indexURL")
