@@ -1,8 +1,6 @@
 """Shared set-up for the pure-core tests: an Analytics over in-memory ports."""
 
-from totango_py import Analytics
-from totango_py.ports import ListLogger, RecordingTracker
-from totango_py.storage import MemoryStorage
+from totango_py import Analytics, ListLogger, MemoryStorage, RecordingTransport
 
 SERVICE_ID = "SP-3389-01"
 
@@ -13,23 +11,28 @@ def base(region="us"):
 
 
 def make(storage=None, auto_ready=True, load=True, **settings):
-    """Return ``(analytics, tracker, logger, storage)``, loaded unless ``load=False``."""
+    """Return ``(analytics, transport, logger, storage)``, loaded unless ``load=False``."""
     storage = storage if storage is not None else MemoryStorage()
-    tracker = RecordingTracker(auto_ready=auto_ready)
+    transport = RecordingTransport(auto_ready=auto_ready)
     logger = ListLogger()
-    analytics = Analytics(storage=storage, tracker=tracker, logger=logger)
+    analytics = Analytics(storage=storage, transport=transport, logger=logger)
     analytics.debug(True)
     if load:
         given = {"serviceId": SERVICE_ID, "disableHeartbeat": True}
         given.update(settings)
         analytics.load(given)
-    return analytics, tracker, logger, storage
+    return analytics, transport, logger, storage
 
 
 def signed_in(**settings):
     """An instance with a user and account known and the commands so far cleared."""
-    analytics, tracker, logger, storage = make(**settings)
+    analytics, transport, logger, storage = make(**settings)
     analytics.identify("id")
     analytics.group("id")
-    del tracker.commands[:]
-    return analytics, tracker, logger, storage
+    del transport.sent[:]
+    return analytics, transport, logger, storage
+
+
+def sent(transport, kind):
+    """The commands of one kind (``"go"``, ``"track"``, ``"clear"``) the transport was given."""
+    return [command for command in transport.sent if command[0] == kind]

@@ -30,6 +30,8 @@ def test_page_shapes():
 
 def test_track_and_per_call_options():
     m = arguments.track(["Paid", {"a": 1}, {"Totango": {"x": 1}}])
-    assert m["totango"] == {"x": 1}
+    assert arguments.integration_options(m["options"], "Totango") == {"x": 1}
+    assert arguments.integration_options({"integrations": {"Totango": {"y": 2}}}, "Totango") == {"y": 2}
+    assert arguments.integration_options({"integrations": {"Totango": True}}, "Totango") == {}
     m = arguments.track(["Paid", cb])
     assert (m["properties"], m["callback"]) == (None, cb)

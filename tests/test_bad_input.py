@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from core_helpers import make, signed_in
+from core_helpers import make, sent, signed_in
 from totango_py import SettingsError
 from totango_py.settings import validate
 
@@ -49,8 +49,8 @@ ROWS = [
     ("identify", ["u1", {"__x": {"__totango_py_skipped__": "a function"}}], [("go", "user", {"id": "u1"})], "a function"),
     ("identify", ["u" * 101], [("go", "user", {"id": "u" * 101})], "at most 100"),
     ("group", ["g" * 481], [("go", "account", {"id": "g" * 481, "plan": "Free"})], "at most 480"),
-    ("track", ["a" * 191], [("track", "a" * 191, None)], "at most 190"),
-    ("track", ["e", {"category": "m" * 101}], [("track", "e", "m" * 101)], "at most 100"),
+    ("track", ["a" * 191], [("track", "a" * 191, None, "id", "id")], "at most 190"),
+    ("track", ["e", {"category": "m" * 101}], [("track", "e", "m" * 101, "id", "id")], "at most 100"),
     ("identify", ["u1", {"bio": "b" * 256}], [("go", "user", {"id": "u1", "bio": "b" * 256})], "at most 255"),
     ("group", ["g1", {"about": "b" * 513}], [("go", "account", {"id": "g1", "about": "b" * 513, "plan": "Free"})], "at most 512"),
 ]
@@ -59,12 +59,12 @@ ROWS = [
 @pytest.mark.parametrize("call,args,expected,message", ROWS, ids=[
     "%02d-%s" % (n, row[0]) for n, row in enumerate(ROWS)])
 def test_bad_input_row(call, args, expected, message):
-    analytics, tracker, logger, _ = make()
+    analytics, transport, logger, _ = make()
     if call in ("track", "page"):
-        analytics, tracker, logger, _ = signed_in()
+        analytics, transport, logger, _ = signed_in()
     getattr(analytics, call)(*args)
     sent = []
-    for command in tracker.sent():
+    for command in transport.sent:
         if command[0] == "go":
             key = "user" if "user" in command[1] else "account"
             sent.append(("go", key, command[1][key]))
@@ -78,11 +78,11 @@ def test_bad_input_row(call, args, expected, message):
 
 
 def test_dates_everywhere_become_iso():
-    analytics, tracker, _, _ = make()
+    analytics, transport, _, _ = make()
     aware = datetime.datetime(2024, 1, 1, 1, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
     analytics.identify("u", {"a": aware, "b": datetime.date(2024, 2, 29), "c": "2024-05-06T07:08:09Z",
                              "d": 1700000000, "nested": {"when": "2024-05-06"}, "list": ["2024-05-06T01:02:03+01:00"]})
-    user = tracker.sent("go")[0][1]["user"]
+    user = sent(transport, "go")[0][1]["user"]
     assert user == {"id": "u", "a": "2023-12-31T23:30:00.000Z", "b": "2024-02-29T00:00:00.000Z",
                     "c": "2024-05-06T07:08:09.000Z", "d": 1700000000,
                     "nested": {"when": "2024-05-06T00:00:00.000Z"}, "list": ["2024-05-06T00:02:03.000Z"]}

@@ -2,7 +2,7 @@
 
 import json
 
-from core_helpers import base, make
+from core_helpers import base, make, sent
 from totango_py.storage import MemoryStorage
 
 
@@ -16,7 +16,7 @@ def test_second_instance_sees_user_group_and_module():
     assert second.user().traits() == {"email": "ann@example.com"}
     assert second.group().id() == "acme"
     assert second.group().traits() == {"name": "Acme"}
-    assert second.identity.module == "Billing"
+    assert second.destinations[0].module == "Billing"
     assert second.identity.anonymous_id == first.identity.anonymous_id
 
 
@@ -24,13 +24,12 @@ def test_reload_attributes_track_to_cached_account_without_group():
     first, _, _, storage = make()
     first.identify("u1")
     first.group("acme", {"name": "Acme", "plan": "Paying"})
-    second, tracker, _, _ = make(storage=storage)
-    load = tracker.commands[0]
-    assert load[0] == "load"
-    assert load[1]["account"] == {"id": "acme", "name": "Acme", "plan": "Paying"}
-    assert load[1]["user"] == {"id": "u1"} and load[1]["username"] == "u1"
+    second, transport, _, _ = make(storage=storage)
+    load = transport.loads[0]
+    assert load[0]["account"] == {"id": "acme", "name": "Acme", "plan": "Paying"}
+    assert load[0]["user"] == {"id": "u1"} and load[0]["username"] == "u1"
     second.track("Paid")
-    assert tracker.sent() == [("track", "Paid", None)]
+    assert transport.sent == [("track", "Paid", None, "acme", "u1")]
 
 
 def test_values_stored_json_encoded_under_analytics_js_keys():
@@ -64,7 +63,7 @@ def test_numeric_stored_ids_become_strings():
 
 
 def test_same_id_merges_other_id_replaces():
-    analytics, tracker, _, _ = make()
+    analytics, transport, _, _ = make()
     analytics.identify("u1", {"a": 1})
     analytics.identify("u1", {"b": 2})
     assert analytics.user().traits() == {"a": 1, "b": 2}
@@ -80,32 +79,32 @@ def test_same_id_merges_other_id_replaces():
 
 
 def test_identify_traits_only_uses_stored_id():
-    analytics, tracker, _, _ = make()
+    analytics, transport, _, _ = make()
     analytics.identify("u1")
-    del tracker.commands[:]
+    del transport.sent[:]
     analytics.identify({"email": "e@x.io"})
     options = dict(base())
     options.update(username="u1", user={"id": "u1", "email": "e@x.io"})
-    assert tracker.sent() == [("go", options)]
+    assert transport.sent == [("go", options)]
 
 
 def test_default_plan_not_added_when_cached_account_has_plan():
-    analytics, tracker, _, _ = make()
+    analytics, transport, _, _ = make()
     analytics.group("g1", {"plan": "Paying"})
     analytics.group("g1", {"seats": 5})
-    assert "plan" not in tracker.sent("go")[-1][1]["account"]
+    assert sent(transport, "go")[-1][1]["account"] == {"id": "g1", "plan": "Paying", "seats": 5}
     analytics.group("g2", {"seats": 5})
-    assert tracker.sent("go")[-1][1]["account"]["plan"] == "Free"
+    assert sent(transport, "go")[-1][1]["account"]["plan"] == "Free"
 
 
 def test_default_plan_null_disables():
-    analytics, tracker, _, _ = make(defaultPlan=None)
+    analytics, transport, _, _ = make(defaultPlan=None)
     analytics.group("g1", {})
-    assert tracker.sent("go")[0][1]["account"] == {"id": "g1"}
+    assert sent(transport, "go")[0][1]["account"] == {"id": "g1"}
 
 
 def test_reset_clears_identity_and_issues_new_anonymous_id():
-    analytics, _, _, storage = make()
+    analytics, transport, _, storage = make()
     analytics.identify("u1", {"a": 1})
     analytics.group("g1", {"b": 2})
     old = analytics.identity.anonymous_id
@@ -113,7 +112,7 @@ def test_reset_clears_identity_and_issues_new_anonymous_id():
     assert analytics.user().id() is None and analytics.user().traits() == {}
     assert analytics.group().id() is None and analytics.group().traits() == {}
     assert analytics.identity.anonymous_id != old
-    assert analytics._ports["tracker"].sent()[-1] == ("clear",)
+    assert transport.sent[-1] == ("clear",)
     for key in ("ajs_user_id", "ajs_user_traits", "ajs_group_id", "ajs_group_properties"):
         assert key not in storage.data
     again, _, _, _ = make(storage=storage)
@@ -121,7 +120,7 @@ def test_reset_clears_identity_and_issues_new_anonymous_id():
 
 
 def test_region_eu1_reaches_options_and_every_go():
-    analytics, tracker, _, _ = make(region="eu1")
+    analytics, transport, _, _ = make(region="eu1")
     analytics.identify("u1")
-    assert tracker.commands[0][1]["region"] == "eu1"
-    assert tracker.sent("go")[0][1]["region"] == "eu1"
+    assert transport.loads[0][0]["region"] == "eu1"
+    assert sent(transport, "go")[0][1]["region"] == "eu1"

@@ -11,13 +11,26 @@ Example::
     analytics.track("Paid invoice")
 
 In a web page the browser bridge (localStorage, the collector script) is
-used; anywhere else the ports are in memory.
+used; anywhere else the ports are in memory (see ``totango_py.ports``).
 """
 
-from .client import Analytics
+from . import client
+from .destination import TotangoDestination
+from .ports import Destination, ListLogger, ManualLifecycle, MemoryStorage, RecordingTransport
 from .settings import SettingsError
 
 __version__ = "0.1.0"
+
+
+class Analytics(client.Analytics):
+    """analytics.js's API sending to Totango, and to any other ``destinations`` given.
+
+    ``transport`` is where Totango's commands go (the page's collector, by
+    default, in a browser; a ``RecordingTransport`` elsewhere).
+    """
+
+    def __init__(self, transport=None, destinations=(), **ports):
+        super().__init__([TotangoDestination(transport)] + list(destinations), **ports)
 
 
 def _browser_ports():
@@ -33,4 +46,5 @@ def _browser_ports():
 
 analytics = Analytics(port_factory=_browser_ports)
 
-__all__ = ["Analytics", "SettingsError", "analytics"]
+__all__ = ["Analytics", "Destination", "ListLogger", "ManualLifecycle", "MemoryStorage", "RecordingTransport",
+           "SettingsError", "TotangoDestination", "analytics"]

@@ -18,21 +18,53 @@ def _pad(args, size):
     return (list(args) + [None] * size)[:size]
 
 
-def _totango_options(options):
-    """The per-call Totango options inside analytics.js call options."""
+def integration_options(options, name):
+    """A destination's per-call options: ``options.integrations[name]`` or ``options[name]``, if an object."""
     if not isinstance(options, dict):
         return {}
     integrations = options.get("integrations")
-    if isinstance(integrations, dict) and isinstance(integrations.get("Totango"), dict):
-        return integrations["Totango"]
-    if isinstance(options.get("Totango"), dict):
-        return options["Totango"]
+    if isinstance(integrations, dict) and isinstance(integrations.get(name), dict):
+        return integrations[name]
+    if isinstance(options.get(name), dict):
+        return options[name]
     return {}
 
 
+def enabled(options, name):
+    """analytics.js's per-call opt-out: ``integrations[name] === false``, or
+    ``integrations.All === false`` unless ``integrations[name]`` is given."""
+    integrations = options.get("integrations") if isinstance(options, dict) else None
+    if not isinstance(integrations, dict):
+        return True
+    own = integrations.get(name)
+    if own is False:
+        return False
+    return not (integrations.get("All") is False and own in (None, False))
+
+
+_PYTHON_NAMES = {
+    "identify": ("user_id", "traits", "options", "callback"),
+    "group": ("group_id", "traits", "options", "callback"),
+    "page": ("category", "name", "properties", "options", "callback"),
+    "track": ("event", "properties", "options", "callback"),
+}
+
+
+def from_python(kind, args, kwargs):
+    """Positional arguments for a call made from Python with keywords, e.g. ``track("x", properties={})``."""
+    names = _PYTHON_NAMES[kind]
+    values = list(args)
+    for name, value in kwargs.items():
+        if name not in names:
+            raise TypeError("%s() got an unexpected keyword argument %r" % (kind, name))
+        index = names.index(name)
+        values += [None] * (index + 1 - len(values))
+        values[index] = value
+    return values
+
+
 def _message(kind, callback, options, **fields):
-    message = {"type": kind, "callback": callback, "options": options,
-               "totango": _totango_options(options)}
+    message = {"type": kind, "callback": callback, "options": options}
     message.update(fields)
     return message
 
@@ -40,10 +72,14 @@ def _message(kind, callback, options, **fields):
 def _party(kind, id_field, args):
     """``identify`` and ``group``: ``(id, [traits], [options])``, or ``(traits, [options])``."""
     args, callback = _split_callback(args)
-    if args and isinstance(args[0], dict):
+    traits_only = bool(args) and isinstance(args[0], dict)
+    if traits_only:
         args = [None] + args
     party_id, traits, options = _pad(args, 3)
-    fields = {id_field: party_id, "traits": traits, "hasId": bool(args) and args[0] is not None}
+    # As analytics.js: the traits-only form merges into the current party; an
+    # id given (even null) that is not the current one replaces its traits.
+    fields = {id_field: party_id, "traits": traits, "hasId": bool(args) and args[0] is not None,
+              "idGiven": not traits_only}
     return _message(kind, callback, options, **fields)
 
 
@@ -77,4 +113,9 @@ def track(args):
     return _message("track", callback, options, event=event, properties=properties)
 
 
-SHUFFLERS = {"identify": identify, "group": group, "page": page, "track": track}
+def reset(args):
+    """``reset()``: no arguments."""
+    return _message("reset", None, None)
+
+
+SHUFFLERS = {"identify": identify, "group": group, "page": page, "track": track, "reset": reset}

@@ -1,9 +1,8 @@
-"""Bounded, persisted queues of Totango commands that cannot be sent yet.
+"""Bounded, persisted queues of commands that cannot be sent yet.
 
-Two reasons to wait: the collector script has not loaded, or Totango has no
-account to attribute activity to. Queues keep their order, drop the oldest
-entry when full (the caller counts and reports it), and write themselves to
-storage so that a reload does not lose them.
+Queues keep their order, drop the oldest entry when full (the caller counts
+and reports it), and write themselves to storage so that a reload does not
+lose them.
 """
 
 from . import storage as keys

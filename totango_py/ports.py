@@ -1,50 +1,99 @@
-"""In-memory implementations of the ports the core talks through.
+"""The ports the core talks through, each with an in-memory implementation.
 
-The browser bridge provides the real ones (localStorage, ``window.totango``,
-the console); these serve tests, the MicroPython scenario and servers.
+The browser bridge (``totango_py.browser``) provides the real ones; these
+serve tests, scripts and servers::
 
-* storage: ``get(key)``, ``set(key, text)``, ``remove(key)`` — see ``storage.MemoryStorage``
-* tracker: ``load(options, url, on_ready, on_fail)``, ``set_options(options)``, ``send(command)``
-* logger: ``log(level, message)`` with level ``debug``/``info``/``warn``/``error``
+    from totango_py import Analytics, MemoryStorage, RecordingTransport
+    transport = RecordingTransport()
+    analytics = Analytics(storage=MemoryStorage(), transport=transport)
+    analytics.load(service_id="SP-1234-56")
+    analytics.identify("u1")
+    transport.sent   # [("go", {...})]
+
+Contracts (duck-typed: any object with these methods will do):
+
+* storage — ``get(key) -> str | None``, ``set(key, text)``, ``remove(key)``
+* transport — ``load(options, url, on_ready, on_fail)`` starts the collector,
+  ``set_options(options)`` updates its options before it has loaded, and
+  ``send(command)`` applies one command ``(collector_method, *args)``
+* logger — ``log(level, message)``, level ``debug``/``info``/``warn``/``error``
+* context — a function returning the page's ``{path, url, title, referrer, search}``
+* lifecycle — ``watch(pause, resume)``: calls ``pause(reason)`` while delivery
+  would be cut off (the page is being left, offline) and ``resume()`` after
+* destination — see ``Destination`` below
 """
 
-from .storage import MemoryStorage  # noqa: F401  (re-exported: one place for all ports)
+DELIVERED = {"outcome": "delivered"}
 
 
-class RecordingTracker:
-    """A tracker that records every command in ``commands``.
+def held(reason):
+    return {"outcome": "held", "reason": reason}
 
-    ``auto_ready`` makes it report loaded at once; otherwise call ``ready()``
-    or ``fail(reason)`` to play the collector script arriving or failing.
+
+def dropped(reason):
+    return {"outcome": "dropped", "reason": reason}
+
+
+_RANK = {"dropped": 3, "held": 2, "delivered": 1, "disabled": 0}
+
+
+def combine(outcomes):
+    """One outcome for several: the least done wins (dropped, then held, then delivered)."""
+    result = {"outcome": "disabled", "reason": "disabled for this call"}
+    for outcome in outcomes:
+        if _RANK[outcome["outcome"]] > _RANK[result["outcome"]]:
+            result = outcome
+    return dict(result)
+
+
+class MemoryStorage:
+    """Storage in a dict: for tests, servers and as the last browser fallback."""
+
+    def __init__(self, data=None):
+        self.data = data if data is not None else {}
+
+    def get(self, key):
+        return self.data.get(key)
+
+    def set(self, key, text):
+        self.data[key] = text
+
+    def remove(self, key):
+        self.data.pop(key, None)
+
+
+class RecordingTransport:
+    """Records every command in ``sent``, without knowing what commands mean.
+
+    ``auto_ready`` reports the collector loaded at once; otherwise call
+    ``ready()`` or ``fail(reason)`` to play it arriving or failing.
     """
 
     def __init__(self, auto_ready=True):
         self.auto_ready = auto_ready
-        self.commands = []
+        self.sent = []
+        self.loads = []
+        self.options = []
         self._on_ready = None
         self._on_fail = None
 
     def load(self, options, url, on_ready, on_fail):
-        self.commands.append(("load", dict(options), url))
+        self.loads.append((dict(options), url))
         self._on_ready, self._on_fail = on_ready, on_fail
         if self.auto_ready:
             on_ready()
 
     def set_options(self, options):
-        self.commands.append(("options", dict(options)))
+        self.options.append(dict(options))
 
     def send(self, command):
-        self.commands.append(command)
+        self.sent.append(command)
 
     def ready(self):
         self._on_ready()
 
     def fail(self, reason):
         self._on_fail(reason)
-
-    def sent(self, kind=None):
-        """The commands sent to the collector, optionally of one kind."""
-        return [c for c in self.commands if c[0] in ("go", "track", "clear") and (kind is None or c[0] == kind)]
 
 
 class ListLogger:
@@ -58,3 +107,57 @@ class ListLogger:
 
     def messages(self, level=None):
         return [m for lv, m in self.lines if level is None or lv == level]
+
+
+class ManualLifecycle:
+    """A lifecycle driven by hand: ``leave(reason)`` pauses delivery, ``back()`` resumes it."""
+
+    def __init__(self):
+        self._pause = self._resume = None
+
+    def watch(self, pause, resume):
+        self._pause, self._resume = pause, resume
+
+    def leave(self, reason="the page is being left"):
+        self._pause(reason)
+
+    def back(self):
+        self._resume()
+
+
+class Destination:
+    """What ``Analytics`` hands accepted calls to (the shape of analytics-next's
+    destination plugins). Subclass and override what the destination does.
+
+    ``load(settings, analytics, on_ready)`` starts it (raise ``SettingsError``
+    for bad settings; ``analytics.ports``, ``analytics.journal``,
+    ``analytics.user()`` and ``analytics.group()`` are there to read) and calls
+    ``on_ready()`` once it can deliver. Each call method takes an event dict
+    (``type``, ``call``, ``userId``, ``groupId``, ``anonymousId``, ``options``,
+    ``integration`` — this destination's per-call options —, ``traits`` or
+    ``properties``, ``category``/``name``/``event``) and returns an outcome:
+    ``DELIVERED``, ``held(reason)`` or ``dropped(reason)``.
+    """
+
+    name = "Destination"
+
+    def load(self, settings, analytics, on_ready):
+        on_ready()
+
+    def identify(self, event):
+        return DELIVERED
+
+    def group(self, event):
+        return DELIVERED
+
+    def page(self, event):
+        return DELIVERED
+
+    def track(self, event):
+        return DELIVERED
+
+    def reset(self, event):
+        return DELIVERED
+
+    def status(self):
+        return {}

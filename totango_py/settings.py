@@ -25,6 +25,7 @@ DEFAULTS = {
 
 REGIONS = ("us", "eu1")
 _SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_LOOKS_LIKE_SERVICE_ID = re.compile(r"^SP-[A-Za-z0-9_-]+$")
 _SNAKE = {
     "service_id": "serviceId",
     "disable_heartbeat": "disableHeartbeat",
@@ -46,9 +47,18 @@ def _check_bool(name, value):
 
 
 def validate(given):
-    """Return the complete settings dict for ``given``, or raise SettingsError."""
+    """Return the complete settings dict for ``given``, or raise SettingsError.
+
+    A string is analytics.js's ``load('WRITE_KEY')`` habit: taken as the
+    service id when it looks like one (``SP-…``), refused otherwise.
+    """
     if given is None:
         given = {}
+    if isinstance(given, str):
+        if not _LOOKS_LIKE_SERVICE_ID.match(given):
+            raise SettingsError("load() takes settings such as {serviceId: 'SP-1234-56'}; %r is not a Totango "
+                                "service id (a Segment write key is not needed)" % (given[:40],))
+        given = {"serviceId": given}
     if not isinstance(given, dict):
         raise SettingsError("settings must be an object, got %s" % type(given).__name__)
     settings = dict(DEFAULTS)

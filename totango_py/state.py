@@ -19,6 +19,20 @@ def new_anonymous_id():
     return "%s-%s-4%s-%s%s-%s" % (text[:8], text[8:12], text[13:16], variant, text[17:20], text[20:32])
 
 
+class View:
+    """What ``user()`` / ``group()`` return: ``id()`` and ``traits()``, as in analytics.js."""
+
+    def __init__(self, party):
+        self._id = party.id if party else None
+        self._traits = dict(party.traits) if party else {}
+
+    def id(self):
+        return self._id
+
+    def traits(self):
+        return dict(self._traits)
+
+
 class Party:
     """An id plus traits, persisted under two storage keys (user or group)."""
 
@@ -31,15 +45,20 @@ class Party:
         traits = keys.load(storage, traits_key, {})
         self.traits = traits if isinstance(traits, dict) else {}
 
-    def update(self, new_id, traits):
-        """Set id (None keeps the current one) and merge or replace traits."""
-        if new_id is not None and new_id != self.id:
-            self.id = new_id
+    def update(self, new_id, traits, id_given=True):
+        """Set id (None keeps the current one) and merge or replace traits.
+
+        Traits given while no id was known are merged into the first id; an
+        id given that is not the current one (null included) replaces them.
+        """
+        if id_given and self.id is not None and new_id != self.id:
             self.traits = dict(traits)
         else:
             merged = dict(self.traits)
             merged.update(traits)
             self.traits = merged
+        if new_id is not None:
+            self.id = new_id
         keys.save(self._storage, self._id_key, self.id)
         keys.save(self._storage, self._traits_key, self.traits)
 
@@ -51,7 +70,7 @@ class Party:
 
 
 class Identity:
-    """User, anonymous id, account and current module of this browser."""
+    """User, anonymous id and account (group) of this browser."""
 
     def __init__(self, storage):
         self._storage = storage
@@ -61,20 +80,10 @@ class Identity:
         self.anonymous_id = str(anonymous) if anonymous not in (None, "") else None
         if self.anonymous_id is None:
             self._new_anonymous_id()
-        module = keys.load(storage, keys.MODULE)
-        self.module = module if isinstance(module, str) else None
 
     def _new_anonymous_id(self):
         self.anonymous_id = new_anonymous_id()
         keys.save(self._storage, keys.ANONYMOUS_ID, self.anonymous_id)
-
-    def set_module(self, module):
-        self.module = module
-        keys.save(self._storage, keys.MODULE, module)
-
-    def has_account(self):
-        """Totango attributes activity only to a known user in a known account."""
-        return self.user.id is not None and self.group.id is not None
 
     def reset(self):
         self.user.clear()

@@ -8,29 +8,13 @@ values in localStorage and raw (or URL-encoded JSON) values in cookies;
 
 import json
 
+from .ports import MemoryStorage  # noqa: F401  (kept importable from here)
+
 USER_ID = "ajs_user_id"
 USER_TRAITS = "ajs_user_traits"
 ANONYMOUS_ID = "ajs_anonymous_id"
 GROUP_ID = "ajs_group_id"
 GROUP_TRAITS = "ajs_group_properties"
-MODULE = "totango_py_module"
-HELD = "totango_py_held"
-
-
-class MemoryStorage:
-    """Storage in a dict: for tests, servers and as the last browser fallback."""
-
-    def __init__(self, data=None):
-        self.data = data if data is not None else {}
-
-    def get(self, key):
-        return self.data.get(key)
-
-    def set(self, key, text):
-        self.data[key] = text
-
-    def remove(self, key):
-        self.data.pop(key, None)
 
 
 def _unquote(text):

@@ -1,14 +1,15 @@
-"""The Totango destination: analytics calls in, Totango collector commands out.
+"""The Totango mapping: analytics calls in, Totango collector commands out.
 
-Pure mapping with no I/O. Commands are tuples so they can be asserted exactly
-and replayed by any transport:
+Pure, with no I/O and no state, shared by the page and by servers. Each
+command is a tuple ``(collector_method, *args)`` that a transport applies
+as it is, without knowing its kind:
 
 * ``("go", options)`` — ``totango.go(options)``
-* ``("track", activity, module)`` — ``totango.track(activity, module)``
-* ``("clear",)`` — ``totango.clear()``, forget the user and account (on ``reset``)
+* ``("track", activity, module, account_id, user_id)`` — ``totango.track(...)``;
+  every activity names its account and user
+* ``("clear",)`` — ``totango.clear()``: forget the user and account
 """
 
-from .values import check_length
 
 USER_ID_LIMIT = 100
 ACCOUNT_ID_LIMIT = 480
@@ -16,6 +17,12 @@ ACTIVITY_LIMIT = 190
 MODULE_LIMIT = 100
 USER_TEXT_LIMIT = 255
 ACCOUNT_TEXT_LIMIT = 512
+
+
+def check_length(what, value, limit, warnings):
+    """Warn (never fail) when ``value`` is longer than Totango accepts."""
+    if isinstance(value, str) and len(value) > limit:
+        warnings.append("%s is %d characters; Totango accepts at most %d" % (what, len(value), limit))
 
 
 def _rename_created(traits):
@@ -33,10 +40,8 @@ def _check_texts(what, traits, limit, warnings):
         check_length("%s trait %s" % (what, key), value, limit, warnings)
 
 
-class Totango:
+class TotangoMapping:
     """Builds the commands for one Totango service from validated settings."""
-
-    name = "Totango"
 
     def __init__(self, settings):
         self.settings = settings
@@ -76,14 +81,14 @@ class Totango:
         result.update(account)
         return result
 
-    def collector_options(self, identity):
+    def collector_options(self, user_id, user_traits, group_id, group_traits):
         """``window.totango_options`` at load, carrying the cached user and account."""
         options = self.base()
-        if identity.user.id is not None:
-            options["username"] = identity.user.id
-            options["user"] = self._user(identity.user.id, identity.user.traits, [])
-        if identity.group.id is not None:
-            options["account"] = self._account(identity.group.id, identity.group.traits, identity.group.traits, [])
+        if user_id is not None:
+            options["username"] = user_id
+            options["user"] = self._user(user_id, user_traits, [])
+        if group_id is not None:
+            options["account"] = self._account(group_id, group_traits, {}, [])
         return options
 
     def identify(self, user_id, traits, warnings):
@@ -99,27 +104,32 @@ class Totango:
             fields["enableHierarchy"] = call_options["enableHierarchy"]
         return [self._go(fields)]
 
-    def _activity(self, activity, module, warnings):
+    def _activity(self, activity, module, account_id, user_id, warnings):
         check_length("activity", activity, ACTIVITY_LIMIT, warnings)
         check_length("module", module, MODULE_LIMIT, warnings)
-        return ("track", activity, module)
+        return ("track", activity, module, account_id, user_id)
 
-    def page_activities(self, category, name, current_module, warnings):
+    def page(self, category, name, current_module, account_id, user_id, warnings):
         """The ``Viewed … Page`` activities of a page call, per the settings."""
         full_name = "%s %s" % (category, name) if category and name else name
         commands = []
         if category and self.settings["trackCategorizedPages"]:
-            commands.append(self._activity("Viewed %s Page" % category, category, warnings))
+            commands.append(self._activity("Viewed %s Page" % category, category, account_id, user_id, warnings))
         if full_name and self.settings["trackNamedPages"]:
-            commands.append(self._activity("Viewed %s Page" % full_name, category or current_module, warnings))
+            commands.append(self._activity("Viewed %s Page" % full_name, category or current_module,
+                                           account_id, user_id, warnings))
         return commands
 
     def page_module(self, category):
         """``go`` that tells Totango which module the user is now in."""
         return self._go({"module": category})
 
-    def track(self, event, properties, current_module, warnings):
+    def track(self, event, properties, current_module, account_id, user_id, warnings):
         module = properties.get("category") or current_module
         if module is not None and not isinstance(module, str):
             module = str(module)
-        return [self._activity(event, module, warnings)]
+        return [self._activity(event, module, account_id, user_id, warnings)]
+
+    def clear(self):
+        """Forget the user and account (and stop crediting them with a heartbeat)."""
+        return ("clear",)

@@ -100,9 +100,3 @@ def clean_object(value, what, warnings):
         return None
     ok, copy = _clean(value, what, [], warnings)
     return copy if ok else {}
-
-
-def check_length(what, value, limit, warnings):
-    """Warn (never fail) when ``value`` is longer than Totango accepts."""
-    if isinstance(value, str) and len(value) > limit:
-        warnings.append("%s is %d characters; Totango accepts at most %d" % (what, len(value), limit))

@@ -7,9 +7,7 @@ interpreters order dict keys and escape text differently.
 
 import datetime
 
-from totango_py import Analytics
-from totango_py.ports import ListLogger, RecordingTracker
-from totango_py.storage import MemoryStorage
+from totango_py import Analytics, ListLogger, MemoryStorage, RecordingTransport
 
 
 def canonical(value):
@@ -44,36 +42,41 @@ def canonical(value):
 
 def run():
     storage = MemoryStorage()
-    tracker = RecordingTracker(auto_ready=False)
+    transport = RecordingTransport(auto_ready=False)
     logger = ListLogger()
-    analytics = Analytics(storage=storage, tracker=tracker, logger=logger)
+    analytics = Analytics(storage=storage, transport=transport, logger=logger)
     analytics.debug(True)
-    analytics.track("Before anything")
+    outcomes = [analytics.track("Before anything")]
     analytics.load({"serviceId": "SP-3389-01", "region": "eu1", "disableHeartbeat": True})
-    analytics.page("Dashboard", "Home", {"path": "/home"})
-    analytics.identify(1001, {
-        "email": "lawrence@example.com", "name": "Lawrence Drywall", "age": 42,
+    outcomes.append(analytics.page("Dashboard", "Home", {"path": "/home"}))
+    outcomes.append(analytics.identify({"email": "lawrence@example.com"}))
+    outcomes.append(analytics.identify(1001, {
+        "name": "Lawrence Drywall", "age": 42,
         "created": datetime.datetime(2023, 12, 31, 23, 59, 58, 999999),
         "born": datetime.date(1980, 2, 29),
         "seen": "2024-06-01T12:00:00+02:00",
         "score": 42.99, "tags": ["a", "é"], "nested": {"ok": True, "none": None},
-    })
-    analytics.group("initech", {"name": "Initech", "created": "2020-01-02", "employees": 250},
+    }))
+    outcomes.append(analytics.group("initech", {"name": "Initech", "created": "2020-01-02", "employees": 250},
                     {"integrations": {"Totango": {"parent": {"id": "XYZ-85b"}, "enableHierarchy": False,
-                                                  "product": {"id": "p1", "since": datetime.datetime(2022, 5, 6)}}}})
-    tracker.ready()
-    analytics.page("Billing", "Invoices")
-    analytics.track("Paid invoice", {"revenue": 42.99})
-    analytics.track("Exported report", {"category": "Reports"})
-    analytics.identify(True)
-    analytics.group(None)
-    analytics.track(None)
-    again = Analytics(storage=storage, tracker=RecordingTracker(), logger=ListLogger())
-    again.load({"serviceId": "SP-3389-01"})
-    again.track("After reload")
+                                                  "product": {"id": "p1", "since": datetime.datetime(2022, 5, 6)}}}}))
+    transport.ready()
+    outcomes.append(analytics.page("Billing", "Invoices"))
+    outcomes.append(analytics.track("Paid invoice", {"revenue": 42.99}))
+    outcomes.append(analytics.track("Exported report", {"category": "Reports"}))
+    outcomes.append(analytics.track("Not for Totango", {}, {"integrations": {"All": False}}))
+    outcomes.append(analytics.page(None, "Uncategorised"))
+    outcomes.append(analytics.track("After an uncategorised page"))
+    outcomes.append(analytics.identify(True))
+    outcomes.append(analytics.group(None))
+    outcomes.append(analytics.track(None))
+    again = Analytics(storage=storage, transport=RecordingTransport(), logger=ListLogger())
+    again.load("SP-3389-01")
+    outcomes.append(again.track("After reload"))
     return {
-        "commands": tracker.commands,
-        "reloaded": again._ports["tracker"].commands,
+        "commands": [transport.loads, transport.options, transport.sent],
+        "reloaded": [again.destinations[0].transport.loads, again.destinations[0].transport.sent],
+        "outcomes": outcomes,
         "dropped": analytics.status()["dropped"],
         "user": [analytics.user().id(), analytics.user().traits()],
         "group": [analytics.group().id(), analytics.group().traits()],

@@ -9,7 +9,7 @@ cookies too, so a key missing from localStorage is also looked up there.
 import js
 
 from .. import storage as keys
-from ..storage import MemoryStorage
+from ..ports import MemoryStorage
 from . import ffi
 
 _PROBE = "totango_py_probe"

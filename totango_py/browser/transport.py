@@ -1,4 +1,5 @@
-"""The tracker port in a page: Totango's stub, ``totango_options`` and one collector script.
+"""The transport port in a page: Totango's stub, ``totango_options``, one collector script,
+and commands applied to ``window.totango`` as they come.
 
 The stub follows Totango's own snippet (``totango_tmp_stack`` plus ``go``,
 ``track``, ``identify``, ``setAccountAttributes``) so that page code calling
@@ -50,7 +51,7 @@ class _Stub:
         js.window.totango = stub
 
 
-class BrowserTracker:
+class BrowserTransport:
     def __init__(self, logger):
         self._logger = logger
         self._stub = _Stub()
@@ -117,13 +118,6 @@ class BrowserTracker:
         js.window.totango_options = ffi.to_js(options)
 
     def send(self, command):
-        """Call the collector; its exceptions become ``ffi.JsError`` for the core to report."""
-        totango = js.window.totango
-        if command[0] == "go":
-            ffi.call(totango, "go", ffi.to_js(command[1]))
-        elif command[0] == "clear":
-            ffi.call(totango, "clear")
-        elif command[2] is not None:
-            ffi.call(totango, "track", command[1], command[2])
-        else:
-            ffi.call(totango, "track", command[1])
+        """``window.totango[method](*args)``; its exceptions become ``ffi.JsError`` for the core to report."""
+        args = [ffi.to_js(arg) if isinstance(arg, (dict, list)) else arg for arg in command[1:]]
+        ffi.call(js.window.totango, command[0], *args)
