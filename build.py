@@ -46,10 +46,18 @@ HASH_LENGTH = 12
 # mpy-cross flags: -O3 also leaves out line numbers (tracebacks name the function and file).
 MPY_FLAGS = ["-O3"]
 # Vendored Emscripten glue shipped with Node support, assertions and long names: made
-# browser-only (its Node test is false, so terser drops those branches), assertion-free and
-# mangled here, where it pays.
+# browser-only, assertion-free and mangled here, where it pays.
 GLUE = ("micropython.mjs",)
-_NODE_TEST = 'ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&"renderer"!=globalThis.process?.type'
+GLUE_PATCHES = [
+    # Its Node test made false: terser drops the Node branches.
+    ("Node support", re.compile(re.escape(
+        'ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&"renderer"!=globalThis.process?.type')),
+     "ENVIRONMENT_IS_NODE=!1"),
+    # Getters that only explain, in an abort, that a symbol was not exported (≈3.5 KB of names).
+    ("unexported-symbol traps", re.compile(
+        r'\[(?:"[\w$]+",?)+\]\.forEach\((?:unexportedRuntimeSymbol|function\(sym\)\{unexportedRuntimeSymbol\(sym\)\})\)'),
+     "0"),
+]
 # Tag files whose names stay the same across builds (a host must not cache them for long).
 STABLE = ("snippet.js", "snippet.html", "files.json") + tuple(
     "pyscript-%s.json" % runtime["pyscript"] for runtime in vocabulary.RUNTIMES.values())
@@ -222,10 +230,10 @@ def python_bundle(files):
 def browser_glue(name, data):
     """Emscripten glue as a page needs it: no Node branches, no assertions, short names."""
     text = data.decode("utf-8")
-    if text.count(_NODE_TEST) == 1:
-        text = text.replace(_NODE_TEST, "ENVIRONMENT_IS_NODE=!1")
-    else:
-        log("note: %s has changed its Node test; its Node branches stay in" % name)
+    for what, pattern, replacement in GLUE_PATCHES:
+        text, count = pattern.subn(replacement, text)
+        if not count:
+            log("note: %s has changed: its %s stays in" % (name, what))
     return minify(text.encode("utf-8"), module=True, pure=("assert",))
 
 
