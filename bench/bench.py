@@ -49,7 +49,7 @@ def parse_args(argv):
     ap.add_argument("--calls", type=int, default=None, help="track() calls in the per-call test (default 10,000)")
     ap.add_argument("--exit-runs", type=int, default=None, help="trials per early-exit delay (default: --runs)")
     ap.add_argument("--profile-runs", type=int, default=None,
-                    help="runs of the boot profile's compile() timing (default 3)")
+                    help="runs of the boot profile's per-module import timing (default 3)")
     ap.add_argument("--ajs-calls", type=int, default=None,
                     help="analytics-next's calls in the per-call test (default 1,000: each takes ~2 ms)")
     ap.add_argument("--ajs-cap", type=float, default=10.0, help="seconds analytics-next gets to process the calls")
@@ -79,7 +79,7 @@ def parse_args(argv):
 
 def check_ready(args):
     """Exit with what to do when dist/, analytics-next or Playwright is missing."""
-    if not os.path.exists(os.path.join(DIST_TAG, "boot.js")):
+    if not os.path.exists(os.path.join(DIST_TAG, "files.json")):
         sys.exit("dist/ is not built: run `python3 build.py` (or `python3 build.py bench`)")
     if AJS in args.variants and not os.path.exists(os.path.join(AJS_UMD, "index.js")):
         sys.exit("node_modules/@segment/analytics-next is missing: run `npm ci`")

@@ -10,8 +10,8 @@ PROFILE_INTRO = (
     "Milestones: Resource Timing and `status().times` of the cold runs. Steps: boot.js's own marks "
     "in `status().times` (`bootStart`, `runtimeReady`, `filesWritten`, `coreImported`, `bridgeImported`, "
     "`pythonReady`) of the cold runs; each Python step starts with a yield to the page (a message on a "
-    "MessageChannel). compile(): the sources timed one by one in an interpreter started on a page "
-    "without the tag. Trace: one Chrome trace of a cold boot per runtime (V8 and wasm events of the "
+    "MessageChannel). import: each module of the shipped package imported after the modules it "
+    "imports, timed one by one in an interpreter started on a page without the tag. Trace: one Chrome trace of a cold boot per runtime (V8 and wasm events of the "
     "page's renderer).")
 
 
