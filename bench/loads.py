@@ -56,12 +56,15 @@ def wire_bytes(seen):
     return {"tag_wire": wire, "tag_wire_bytes": sum(w["bytes"] for w in wire)}
 
 
-def load_measure(session, context, variant):
-    """Open boot.html in a new tab of ``context`` and measure its load."""
+def load_measure(session, context, variant, link=None):
+    """Open boot.html in a new tab of ``context`` and measure its load (over an emulated
+    ``link``: DevTools network conditions, when given)."""
     server, timeout_s = session.server, boot_timeout_s(variant)
     page = context.new_page()
     errors = []
     seen = watch(page)
+    if link:
+        seen["cdp"].send("Network.emulateNetworkConditions", dict(link, offline=False))
     page.on("pageerror", lambda e: errors.append(str(e)))
     since = last_seq(server)
     session.goto(page, variant, "boot.html", wait_until="commit")
@@ -163,6 +166,23 @@ def section_cold(session, variants, runs):
             log("cold %-14s gzip only: %s B" % (variant, fmt(result["tag_wire_bytes"])))
     finally:
         session.server.serve_encodings(None)
+    return raw
+
+
+def section_link(session, variants, runs, link):
+    """Cold loads as above, each over the emulated ``link`` (latency and throughput)."""
+    raw = {v: [] for v in variants}
+    for run in range(runs + 1):
+        for variant in variants:
+            def measure():
+                with session.fresh_context() as context:
+                    return load_measure(session, context, variant, link)
+            if run == 0:
+                measure()
+                continue
+            result = session.guard("link %s run %d" % (variant, run), measure)
+            raw[variant].append(result)
+            log_load("link", variant, run, result, "")
     return raw
 
 

@@ -61,8 +61,11 @@ def render_doc(results):
         "python3 build.py bench            # build dist/, then 7 runs of each measurement",
         "```",
         "",
-        "Last run: %s, %d runs per figure (median (min–max)), %s."
-        % (results["date"], s["runs"], "quick smoke run" if s["quick"] else "full run"),
+        "Last run: %s, %d runs per figure (median (min–max)), %s%s."
+        % (results["date"], s["runs"], "quick smoke run" if s["quick"] else "full run",
+           "; sections other than %s from the run of %s (same build)" % (", ".join(results["argv_sections"]),
+                                                                         s["updated_from"])
+           if s.get("updated_from") else ""),
         "Machine: %s, %s cores, %s GB RAM, %s. Browser: %s." % (
             m.get("cpu_model", "?"), m.get("cpu_count"), fmt(m.get("memory_kb", 0) / 1024.0 / 1024.0, 1),
             m.get("platform"), results["browser"]),

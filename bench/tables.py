@@ -1,6 +1,6 @@
 """The run's figures as tables: aligned text for the terminal, or Markdown for docs/performance.md."""
 
-from settings import AJS, MPY, PYO, SHORT, VARIANTS
+from settings import AJS, LINK_LABEL, MPY, PYO, SHORT, VARIANTS
 from stats import cell, constant, fmt, fmt_ratio, med, scaled
 
 
@@ -49,6 +49,12 @@ def table_rows(results):
         else:
             add("warm: tag bytes transferred", "KB", per("tag_transfer_bytes_rt", 1e-3), 1)
             add("warm: long tasks, total to ready+1 s", "ms", per("long_task_total_ms"))
+    if "link" in s:
+        d = s["link"]
+        label = "cold over %s" % LINK_LABEL
+        add("%s: nav → ready" % label, "ms", {v: d[v]["ready_ms"] for v in d})
+        add("%s: nav → first pixel" % label, "ms", {v: d[v]["first_pixel_ms"] for v in d})
+        add("%s: nav → all 3 activities" % label, "ms", {v: d[v]["all_activities_ms"] for v in d})
     if "calls" in s:
         d = s["calls"]
         add("track() from JS, per call", "µs", {v: d[v]["us_per_call"] for v in d}, 2)
