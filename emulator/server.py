@@ -237,7 +237,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(404, b"not found", "text/plain", head=head)
         headers = {"Cache-Control": self.server.cache_control}
         serve, coding = full, None
-        siblings = [(enc, full + ext) for enc, ext in ENCODINGS if os.path.isfile(full + ext)]
+        siblings = [(enc, full + ext) for enc, ext in ENCODINGS
+                    if enc in self.server.encodings and os.path.isfile(full + ext)]
         if siblings:
             headers["Vary"] = "Accept-Encoding"
             ok = accepted_encodings(self.headers.get("Accept-Encoding"))
@@ -324,11 +325,16 @@ class EmulatorServer:
         httpd = (_Server6 if ":" in self.host else _Server)((self.host, self.port), Handler)
         httpd.root, httpd.cache_control, httpd.quiet, httpd.log = self.root, self.cache_control, self.quiet, self.log
         httpd.faults = self.faults
+        httpd.encodings = [enc for enc, _ in ENCODINGS]
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(target=httpd.serve_forever, name="totango-emulator", daemon=True)
         self._thread.start()
         return self
+
+    def serve_encodings(self, names):
+        """Serve only these precompressed copies (e.g. ``["gzip"]``); None: all of them."""
+        self._httpd.encodings = [enc for enc, _ in ENCODINGS if names is None or enc in names]
 
     def received(self, since=0, wait=0, timeout=None):
         """Decoded pixel records (optionally blocking until `wait` exist, timeout in seconds)."""

@@ -36,7 +36,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """A web root with the built ``dist/`` folders and room for test pages."""
-    if not os.path.exists(os.path.join(DIST, "tag", "boot.js")):
+    if not os.path.exists(os.path.join(DIST, "tag", "files.json")):
         pytest.fail("dist/ is not built: run `python3 build.py test`")
     root = tmp_path_factory.mktemp("site")
     for name in os.listdir(DIST):

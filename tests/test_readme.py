@@ -59,8 +59,7 @@ def test_snippet_usage_runs_as_pasted(site, server, local_tracker):
 def test_pyscript_block_runs_as_pasted(site, server, local_tracker, script_type):
     block, = [b for b in blocks("html") if "/pyscript/core.js" in b]
     if script_type == "mpy":  # the variant the README describes below the block
-        block = block.replace('type="py"', 'type="mpy"').replace("/tag/pyodide/pyodide.mjs",
-                                                                 "/tag/micropython/micropython.mjs")
+        block = block.replace('type="py"', 'type="mpy"').replace("/tag/pyscript-py.json", "/tag/pyscript-mpy.json")
     (site / "t" / ("readme-pyscript-%s.html" % script_type)).write_text(
         "<!doctype html><head><script>%s</script></head><body>%s</body>" % (RECORDING_HELPERS, block))
     local_tracker.goto(server.url + "t/readme-pyscript-%s.html" % script_type)

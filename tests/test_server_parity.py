@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -72,8 +73,10 @@ def test_browser_and_server_reach_the_same_totango_state(site, server, watched, 
 
 
 def test_the_page_never_gets_the_server_client():
-    with open(os.path.join(DIST, "tag", "totango_py.json")) as handle:
-        bundle = json.load(handle)
+    with open(os.path.join(DIST, "tag", "files.json")) as handle:
+        bundle_path = json.load(handle)["runtimes"]["pyodide"]["bundle"]
+    with zipfile.ZipFile(os.path.join(DIST, "tag", bundle_path)) as archive:
+        bundle = archive.namelist()
     assert "totango_py/totango.py" in bundle
     assert not [path for path in bundle if path.startswith("totango_py/server/")]
     probe = ("import sys, totango_py\n"

@@ -5,14 +5,14 @@ Every change is written through to the storage port at once, so a second
 instance over the same storage, or the next page load, sees the same state.
 """
 
-import random
-
 from . import storage as keys
 from .values import to_id
 
 
 def new_anonymous_id():
     """A random version-4 UUID string (no ``uuid`` module on MicroPython)."""
+    import random  # on the first new visitor only: ~15 ms on MicroPython in a page
+
     parts = [random.getrandbits(32) for _ in range(4)]
     text = "%08x%08x%08x%08x" % tuple(parts)
     variant = "89ab"[int(text[16], 16) % 4]

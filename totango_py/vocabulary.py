@@ -33,8 +33,8 @@ ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
 DEFAULT_RUNTIME = "micropython"
 # Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
 # module and function that start it with their options, and the form in which
-# it gets the totango_py package (``mpy``: precompiled bytecode, base64;
-# ``source``: Python text). ``indexURL`` asks for the runtime folder's URL.
+# it gets the totango_py package (``mpy``: precompiled bytecode; ``source``:
+# Python text). ``indexURL`` asks for the runtime folder's URL.
 RUNTIMES = {
     "micropython": {
         "label": "MicroPython",
@@ -44,7 +44,6 @@ RUNTIMES = {
         "start": "loadMicroPython",
         "options": {"linebuffer": True},
         "indexURL": False,
-        "bundle": "totango_py.mpy.json",
         "format": "mpy",
         "pyscript": "mpy",
     },
@@ -56,7 +55,6 @@ RUNTIMES = {
         "start": "loadPyodide",
         "options": {"packages": []},
         "indexURL": True,
-        "bundle": "totango_py.json",
         "format": "source",
         "pyscript": "py",
     },
@@ -83,4 +81,4 @@ def for_javascript():
 
 
 # What boot.js needs of a runtime to start it.
-_STARTING = ("module", "start", "options", "indexURL", "bundle", "format")
+_STARTING = ("module", "start", "options", "indexURL")

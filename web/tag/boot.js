@@ -13,6 +13,7 @@
   var RUNTIMES = /*@vocabulary.runtimes*/null;
   var runtime = RUNTIMES.hasOwnProperty(settings.runtime) ? settings.runtime : /*@vocabulary.defaultRuntime*/null;
   var RT = RUNTIMES[runtime];
+  var WHERE = /*@build.runtimes*/null;  // this build's hashed folder and package of each runtime
   var SKIP = /*@vocabulary.skipped*/null;
   var FN = /*@vocabulary.callback*/null;
   var fns = [];
@@ -209,19 +210,23 @@
     early.href = settings.trackerUrl || /*@vocabulary.defaultTrackerUrl*/null;
     document.head.appendChild(early);
   }
-  // The runtime gets the package in its table's format: MicroPython precompiled
-  // bytecode (base64), Pyodide the sources.
-  var bundle = fetch(base + RT.bundle).then(function (r) {
-    if (!r.ok) throw new Error(RT.bundle + ": HTTP " + r.status);
-    return r.json();
-  });
-  function bytes(text) {
-    if (RT.format !== "mpy") return text;
-    var raw = atob(text), out = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-    return out;
+  // The package: a zip of stored entries (.mpy bytecode for MicroPython, .py sources
+  // for Pyodide); the snippet has already asked for it.
+  var bundle = fetch(base + WHERE[runtime].bundle).then(function (r) {
+    if (!r.ok) throw new Error(WHERE[runtime].bundle + ": HTTP " + r.status);
+    return r.arrayBuffer();
+  }).then(unzip);
+  function unzip(buffer) {
+    var view = new DataView(buffer), names = new TextDecoder(), files = {}, at = 0;
+    while (at + 30 <= buffer.byteLength && view.getUint32(at, true) === 0x04034b50) {
+      var size = view.getUint32(at + 18, true), nameLength = view.getUint16(at + 26, true);
+      var start = at + 30 + nameLength + view.getUint16(at + 28, true);
+      files[names.decode(new Uint8Array(buffer, at + 30, nameLength))] = new Uint8Array(buffer, start, size);
+      at = start + size;
+    }
+    return files;
   }
-  var folder = base + runtime + "/";
+  var folder = base + WHERE[runtime].folder;
   var interpreter = import(folder + RT.module).then(function (m) {
     var options = Object.assign({}, RT.options);
     if (RT.indexURL) options.indexURL = folder;
@@ -238,7 +243,7 @@
         var dir = parts.slice(0, i).join("/");
         if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
       }
-      py.FS.writeFile(root + "/" + path, bytes(files[path]));
+      py.FS.writeFile(root + "/" + path, files[path]);
     });
     times.filesWritten = performance.now();
     // Core, browser bridge, start: three short tasks rather than one long one.

@@ -35,6 +35,16 @@
   a.group = function () { return arguments.length ? queueGroup.apply(a, arguments) : party(GROUP); };
   a.user = function () { return party(USER); };
   a.status = function () { return { tracker: "booting" }; };
+  // boot.js, the runtime, its .wasm and the Python package are requested side by
+  // side as soon as load() runs, not one after the other; only the chosen runtime's.
+  var BOOT = /*@build.boot*/null;
+  var PRELOAD = /*@build.preload*/null;
+  var DEFAULT = /*@vocabulary.defaultRuntime*/null;
+  function add(tag, props) {
+    var el = document.createElement(tag);
+    for (var p in props) el[p] = props[p];
+    document.head.appendChild(el);
+  }
   a.load = function (settings) {
     if (a._settings) {
       var again = "load() called again; the first settings stay in force";
@@ -42,10 +52,13 @@
       return Promise.resolve({ outcome: "dropped", reason: again });
     }
     a._settings = settings || {};
-    var s = document.createElement("script");
-    s.async = true;
-    s.src = TAG + "boot.js";
-    document.head.appendChild(s);
+    var runtime = a._settings.runtime;
+    var hints = PRELOAD[PRELOAD.hasOwnProperty(runtime) ? runtime : DEFAULT];
+    add("script", { async: true, src: TAG + BOOT });
+    for (var h = 0; h < hints.length; h++) {
+      if (hints[h][0] === "fetch") add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      else add("link", { rel: hints[h][0], href: TAG + hints[h][1] });
+    }
     return new Promise(function (resolve) { a._onLoad = resolve; });
   };
   try {
