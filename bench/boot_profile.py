@@ -1,4 +1,4 @@
-"""Where totango_py's cold boot goes: milestones and steps of the cold runs, compile() per module,
+"""Where totango_py's cold boot goes: milestones and steps of the cold runs, import time per module,
 and one Chrome trace of a cold boot per runtime (main-thread wasm compile vs the rest).
 
 The steps come from boot.js's own marks in ``analytics.status().times``.
@@ -10,46 +10,110 @@ import time
 
 from receiver import last_seq, wait_activities
 from totango_py import vocabulary  # bench.py puts the project root on sys.path
-from settings import COLLECTOR, MPY, PYO, boot_timeout_s, log
+from settings import COLLECTOR, DIST_TAG, MPY, PYO, ROOT, boot_timeout_s, log
 from stats import summarise, summary
 
 RUNTIMES = (MPY, PYO)
 WASM = {MPY: "micropython.wasm", PYO: "pyodide.asm.wasm"}
 TRACE_CATEGORIES = ["v8", "v8.wasm", "v8.execute", "devtools.timeline", "toplevel", "loading"]
 
-# In a page without the tag: start the runtime from /tag/, then run ``code`` in it.
-RUN_IN_OWN_INTERPRETER = """async ({runtime, code}) => {
+# In a page without the tag: start the runtime from /tag/, write the shipped package into its
+# FS with empty package __init__ files (so each module's own cost shows), then run ``code``.
+RUN_IN_OWN_INTERPRETER = """async ({runtime, code, layout}) => {
   const base = location.origin + "/tag/";
-  const rt = %s[runtime], folder = base + runtime + "/";
+  const rt = %s[runtime], where = layout.runtimes[runtime], folder = base + where.folder;
   const py = await (await import(folder + rt.module))[rt.start](
     Object.assign({}, rt.options, rt.indexURL ? {indexURL: folder} : {}));
-  window.__bench_sources = await (await fetch(base + "totango_py.json")).text();
+  const buffer = await (await fetch(base + where.bundle)).arrayBuffer(), view = new DataView(buffer);
+  for (const dir of ["/profile", "/profile/totango_py", "/profile/totango_py/browser"]) py.FS.mkdir(dir);
+  for (let at = 0; at + 30 <= buffer.byteLength && view.getUint32(at, true) === 0x04034b50;) {
+    const size = view.getUint32(at + 18, true), n = view.getUint16(at + 26, true);
+    const start = at + 30 + n + view.getUint16(at + 28, true);
+    const path = new TextDecoder().decode(new Uint8Array(buffer, at + 30, n));
+    if (!/__init__\.(mpy|py)$/.test(path)) py.FS.writeFile("/profile/" + path, new Uint8Array(buffer, start, size));
+    at = start + size;
+  }
+  py.FS.writeFile("/profile/totango_py/__init__.py", "analytics = None\\n");
+  py.FS.writeFile("/profile/totango_py/browser/__init__.py", "");
   py.runPython(code);
-  return window.__bench_compile;
+  return window.__bench_imports;
 }""" % json.dumps(vocabulary.for_javascript()["runtimes"])
 
-# compile() time of each module's .py source alone (the tag's bytecode bundle skips it on MicroPython).
-COMPILE_TIMES = r"""
+# Import time of each module, in dependency order (each after what it imports), as shipped.
+IMPORT_TIMES = r"""
 import js
-import json
+import sys
+sys.path.insert(0, '/profile')
 _out = []
-_sources = json.loads(str(js.window.__bench_sources))
-for _p in sorted(_sources):
+for _m in %s:
     _t = js.performance.now()
     try:
-        compile(_sources[_p], _p, 'exec')
-        _out.append([_p, js.performance.now() - _t, len(_sources[_p])])
+        __import__(_m)
+        _out.append([_m, js.performance.now() - _t])
     except Exception as _e:
-        _out.append([_p, None, str(_e)])
-js.window.__bench_compile = json.dumps(_out)
+        _out.append([_m, None, str(_e)])
+js.window.__bench_imports = __import__('json').dumps(_out)
 """
 
 
-def compile_trial(session, runtime):
+def import_order():
+    """The package's modules (and the standard modules they import at the top), each after
+    the modules it imports at its top level: a static reading of the sources."""
+    import ast
+
+    package = os.path.join(ROOT, "totango_py")
+    deps = {}
+    for folder, dirs, names in os.walk(package):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in names:
+            if not name.endswith(".py") or name == "__init__.py":
+                continue
+            path = os.path.join(folder, name)
+            parts = ["totango_py"] + os.path.relpath(path, package)[:-3].split(os.sep)
+            module = ".".join(parts)
+            with open(path, encoding="utf-8") as handle:
+                tree = ast.parse(handle.read())
+            found = []
+            for node in tree.body:
+                if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                    continue  # imported when called: not part of the module's import cost
+                for sub in ([node] + getattr(node, "body", []) + [h for h in getattr(node, "handlers", [])
+                                                                    for h in h.body]):
+                    if isinstance(sub, ast.Import):
+                        found += [a.name for a in sub.names]
+                    elif isinstance(sub, ast.ImportFrom):
+                        base = sub.module or ""
+                        if sub.level:
+                            anchor = parts[:-sub.level]
+                            base = ".".join(anchor + ([base] if base else []))
+                        for a in sub.names:
+                            full = base + "." + a.name if base else a.name
+                            found.append(full if full.replace(".", os.sep) and os.path.exists(
+                                os.path.join(ROOT, full.replace(".", os.sep) + ".py")) else base)
+            deps[module] = [d for d in found if d and d.split(".")[0] not in ("pyodide", "jsffi", "js")
+                            and d not in ("totango_py", "totango_py.browser")]
+    order = []
+
+    def visit(module, stack=()):
+        if module in order or module in stack:
+            return
+        for dep in deps.get(module, []):
+            visit(dep, stack + (module,))
+        order.append(module)
+    for module in sorted(deps):
+        visit(module)
+    return order
+
+
+def import_trial(session, runtime):
+    with open(os.path.join(DIST_TAG, "files.json"), encoding="utf-8") as handle:
+        layout = json.load(handle)
     with session.fresh_page() as page:
         page.goto(session.url("bench/blank.html"))
+        code = IMPORT_TIMES % json.dumps(import_order())
         try:
-            return json.loads(page.evaluate(RUN_IN_OWN_INTERPRETER, {"runtime": runtime, "code": COMPILE_TIMES}))
+            return json.loads(page.evaluate(RUN_IN_OWN_INTERPRETER, {"runtime": runtime, "code": code,
+                                                                     "layout": layout}))
         except Exception as error:
             return [["error", None, str(error)[:200]]]
 
@@ -74,12 +138,12 @@ def traced_boot(session, runtime):
 
 
 def section_profile(session, variants, runs):
-    """compile() per module (``runs`` times per runtime), then one traced boot per runtime."""
+    """Import time per module (``runs`` times per runtime), then one traced boot per runtime."""
     runtimes = [v for v in RUNTIMES if v in variants]
     raw = {v: [] for v in runtimes}
     for run in range(1, runs + 1):
         for runtime in runtimes:
-            raw[runtime].append({"compile": compile_trial(session, runtime)})
+            raw[runtime].append({"imports": import_trial(session, runtime)})
             log("profile %-11s run %d done" % (runtime, run))
     traces = {}
     for runtime in runtimes:
@@ -133,10 +197,11 @@ def analyse_trace(path):
     }
 
 
-def resource(resources, suffix):
-    """The last Resource Timing entry whose path ends with ``suffix``."""
+def resource(resources, suffix, prefix=""):
+    """The last Resource Timing entry whose path ends with ``suffix`` (and has ``prefix`` in it)."""
     for r in reversed(resources):
-        if r["name"].split("?")[0].endswith(suffix):
+        path = r["name"].split("?")[0]
+        if path.endswith(suffix) and prefix in path:
             return r
     return None
 
@@ -148,7 +213,7 @@ def between(start, end):
 def cold_boot_split(run, runtime):
     """Milestones (ms since navigation start) and steps (ms) of one cold load."""
     t = (run.get("status") or {}).get("times") or {}
-    boot, coll = resource(run["resources"], "/tag/boot.js"), resource(run["resources"], COLLECTOR)
+    boot, coll = resource(run["resources"], ".js", "/tag/boot."), resource(run["resources"], COLLECTOR)
     wasm = resource(run["resources"], WASM[runtime])
     wasm_end = wasm and wasm["end"]
     return {
@@ -172,13 +237,24 @@ def cold_boot_split(run, runtime):
     }
 
 
-def compile_total(run):
-    done = [c[1] for c in run["compile"] if c[1] is not None]
+def imports_total(run, package_only=False):
+    done = [c[1] for c in run.get("imports", []) if c[1] is not None
+            and (not package_only or c[0].startswith("totango_py"))]
     return sum(done) if done else None
 
 
+def per_module(runs):
+    """Median import time of each module over the runs, slowest first."""
+    times = {}
+    for run in runs:
+        for entry in run.get("imports", []):
+            times.setdefault(entry[0], []).append(entry[1])
+    medians = [[name, (summary(values) or {}).get("median")] for name, values in times.items()]
+    return sorted(medians, key=lambda m: -(m[1] or 0))
+
+
 def summarise_profile(profile, cold):
-    """Milestones and steps from the cold runs; compile() totals and trace from the profile section."""
+    """Milestones and steps from the cold runs; import times and trace from the profile section."""
     out = {}
     for runtime in RUNTIMES:
         splits = [cold_boot_split(r, runtime) for r in (cold or {}).get(runtime, [])]
@@ -186,7 +262,8 @@ def summarise_profile(profile, cold):
         if not splits and not runs:
             continue
         out[runtime] = summarise(splits, list(splits[0])) if splits else {}
-        out[runtime]["compile_all_modules"] = summary([compile_total(r) for r in runs])
-        out[runtime]["compile_per_module_last_run"] = runs[-1]["compile"] if runs else None
+        out[runtime]["import_all_modules"] = summary([imports_total(r) for r in runs])
+        out[runtime]["import_package_modules"] = summary([imports_total(r, True) for r in runs])
+        out[runtime]["import_per_module"] = per_module(runs)
         out[runtime]["trace"] = ((profile or {}).get("trace") or {}).get(runtime)
     return out

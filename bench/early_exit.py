@@ -29,7 +29,8 @@ def exit_trial(session, variant, delay):
         wait_activities(server, since, EXIT_WAIT_S)
         time.sleep(EXIT_GRACE_S)  # late and duplicate pixels
         data = page.evaluate(COLLECT)
-        stored = page.evaluate("() => localStorage.getItem('totango_py_queue')")
+        stored = page.evaluate("() => Object.keys(localStorage).filter(k => k.startsWith('totango_py_queue'))"
+                               ".map(k => localStorage.getItem(k)).join('') || null")
     records = server.received(since=since)
     events, dups, acts = expected_events(records)
     return {"delay_ms": delay, "next_ready": ready, "exit": data["exit"],

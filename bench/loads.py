@@ -1,5 +1,6 @@
 """Cold and warm page loads: nav → ready / first pixel / all activities, long tasks, tag bytes."""
 
+import statistics
 import time
 
 from browser import COLLECT
@@ -8,7 +9,7 @@ from settings import AJS, COLLECTOR, EXPECTED_ACTIVITIES, TRACK_SETTLE_S, boot_t
 from stats import fmt, summarise
 
 SUMMARY_KEYS = ["ready_ms", "first_pixel_ms", "first_pixel_page_ms", "all_activities_ms", "long_task_total_ms",
-                "long_task_max_ms", "tag_requests", "tag_wire_bytes", "tag_wire_body_bytes", "tag_transfer_bytes_rt",
+                "long_task_max_ms", "main_thread_ms", "tag_main_thread_ms", "tag_wire_bytes_gzip", "tag_requests", "tag_wire_bytes", "tag_transfer_bytes_rt",
                 "tag_body_bytes_rt", "tag_decoded_bytes_rt", "foreign_cpu_percent"]
 
 
@@ -29,29 +30,41 @@ def ready_ms(variant, data):
     return ((data.get("status") or {}).get("times") or {}).get("pythonReady")
 
 
-def wire_bytes(finished):
-    """Bytes of the tag's requests as transferred (body and headers), from Playwright's request.sizes()."""
-    wire = []
-    for request in finished:
-        if not is_tag_request(request.url):
-            continue
-        try:
-            sizes = request.sizes()
-        except Exception as error:  # a request that ended without a response
-            sizes = {"error": str(error)}
-        wire.append({"url": path_of(request.url), "sizes": sizes})
-    return {"tag_wire": wire,
-            "tag_wire_bytes": sum(w["sizes"].get("responseBodySize", 0) + w["sizes"].get("responseHeadersSize", 0)
-                                  for w in wire),
-            "tag_wire_body_bytes": sum(w["sizes"].get("responseBodySize", 0) for w in wire)}
+def watch(page):
+    """A DevTools session on ``page`` counting each response's bytes as received (headers and
+    body: Playwright's requestfinished can miss a preloaded one) and the main thread's task time."""
+    cdp = page.context.new_cdp_session(page)
+    seen = {"urls": {}, "received": []}
+    cdp.on("Network.responseReceived", lambda e: seen["urls"].__setitem__(e["requestId"], e["response"]["url"]))
+    cdp.on("Network.loadingFinished", lambda e: seen["received"].append((e["requestId"], e["encodedDataLength"])))
+    cdp.send("Network.enable")
+    cdp.send("Performance.enable")
+    seen["cdp"] = cdp
+    return seen
 
 
-def load_measure(session, context, variant):
-    """Open boot.html in a new tab of ``context`` and measure its load."""
+def main_thread_ms(seen):
+    """Time the page's main thread spent in tasks so far (DevTools Performance.getMetrics)."""
+    metrics = {m["name"]: m["value"] for m in seen["cdp"].send("Performance.getMetrics")["metrics"]}
+    return metrics.get("TaskDuration", 0) * 1000
+
+
+def wire_bytes(seen):
+    """Bytes of the tag's responses as received (headers and body)."""
+    wire = [{"url": path_of(seen["urls"].get(rid, "")), "bytes": size} for rid, size in seen["received"]
+            if rid in seen["urls"] and is_tag_request(seen["urls"][rid])]
+    return {"tag_wire": wire, "tag_wire_bytes": sum(w["bytes"] for w in wire)}
+
+
+def load_measure(session, context, variant, link=None):
+    """Open boot.html in a new tab of ``context`` and measure its load (over an emulated
+    ``link``: DevTools network conditions, when given)."""
     server, timeout_s = session.server, boot_timeout_s(variant)
     page = context.new_page()
-    finished, errors = [], []
-    page.on("requestfinished", lambda request: finished.append(request))
+    errors = []
+    seen = watch(page)
+    if link:
+        seen["cdp"].send("Network.emulateNetworkConditions", dict(link, offline=False))
     page.on("pageerror", lambda e: errors.append(str(e)))
     since = last_seq(server)
     session.goto(page, variant, "boot.html", wait_until="commit")
@@ -64,6 +77,7 @@ def load_measure(session, context, variant):
         if wait_left > 0:
             time.sleep(min(wait_left, timeout_s))
         data = page.evaluate(COLLECT)
+    busy_ms = main_thread_ms(seen)
     records = server.received(since=since)
     origin = data["timeOrigin"]
     pixel_times = sorted(r["time"] - origin for r in records)
@@ -84,6 +98,7 @@ def load_measure(session, context, variant):
         "long_task_total_ms": sum(t[1] for t in tasks),
         "long_task_max_ms": max([t[1] for t in tasks] or [0]),
         "long_task_error": data["ltError"],
+        "main_thread_ms": busy_ms,
         "tag_requests": len(tag_res),
         "tag_transfer_bytes_rt": sum(r["transfer"] for r in tag_res),
         "tag_body_bytes_rt": sum(r["encoded"] for r in tag_res),
@@ -96,7 +111,7 @@ def load_measure(session, context, variant):
     if len(acts) < len(EXPECTED_ACTIVITIES) or errors:
         log("!! %s: %d of %d activities arrived; page errors: %s"
             % (variant, len(acts), len(EXPECTED_ACTIVITIES), errors[:3]))
-    result.update(wire_bytes(finished))
+    result.update(wire_bytes(seen))
     page.close()
     return result
 
@@ -106,9 +121,21 @@ def log_load(section, variant, run, result, more):
         % (section, variant, run, fmt(result["ready_ms"]), fmt(result["first_pixel_ms"]), more))
 
 
+def blank_main_thread_ms(session):
+    """Main-thread task time of the same page with no tag at all (subtracted from each variant's)."""
+    with session.fresh_context() as context:
+        page = context.new_page()
+        seen = watch(page)
+        session.goto(page, "none", "boot.html")
+        time.sleep(TRACK_SETTLE_S)
+        return main_thread_ms(seen)
+
+
 def section_cold(session, variants, runs):
-    """Fresh context (empty profile, empty HTTP cache) per run; variants interleaved."""
+    """Fresh context (empty profile, empty HTTP cache) per run; variants interleaved. Then one
+    more load per variant with the host serving gzip only, for the tag's bytes with gzip."""
     raw = {v: [] for v in variants}
+    blank = []
     for run in range(runs + 1):  # run 0 warms the OS and browser binary; it is discarded
         for variant in variants:
             def measure():
@@ -119,7 +146,43 @@ def section_cold(session, variants, runs):
                 continue
             result = session.guard("cold %s run %d" % (variant, run), measure)
             raw[variant].append(result)
-            log_load("cold", variant, run, result, "long tasks %s ms" % fmt(result["long_task_total_ms"]))
+            log_load("cold", variant, run, result, "long tasks %s ms, main thread %s ms, %s B"
+                     % (fmt(result["long_task_total_ms"]), fmt(result["main_thread_ms"]),
+                        fmt(result["tag_wire_bytes"])))
+        if run:
+            blank.append(blank_main_thread_ms(session))
+    page_alone = statistics.median(blank)
+    for variant in variants:
+        for result in raw[variant]:
+            result["page_alone_main_thread_ms"] = page_alone
+            result["tag_main_thread_ms"] = max(0.0, result["main_thread_ms"] - page_alone)
+    session.server.serve_encodings(["gzip"])
+    try:
+        for variant in variants:
+            with session.fresh_context() as context:
+                result = load_measure(session, context, variant)
+            for entry in raw[variant]:
+                entry["tag_wire_bytes_gzip"] = result["tag_wire_bytes"]
+            log("cold %-14s gzip only: %s B" % (variant, fmt(result["tag_wire_bytes"])))
+    finally:
+        session.server.serve_encodings(None)
+    return raw
+
+
+def section_link(session, variants, runs, link):
+    """Cold loads as above, each over the emulated ``link`` (latency and throughput)."""
+    raw = {v: [] for v in variants}
+    for run in range(runs + 1):
+        for variant in variants:
+            def measure():
+                with session.fresh_context() as context:
+                    return load_measure(session, context, variant, link)
+            if run == 0:
+                measure()
+                continue
+            result = session.guard("link %s run %d" % (variant, run), measure)
+            raw[variant].append(result)
+            log_load("link", variant, run, result, "")
     return raw
 
 

@@ -1,6 +1,7 @@
 """The web root the benchmark serves: snapshots of the two tags and the generated test pages.
 
-Every variant gets the same pages (p/<variant>/…), so what differs between them is the tag alone.
+Every variant gets the same pages (p/<variant>/…), so what differs between them is the tag alone;
+p/none/boot.html is the same page with no tag.
 """
 
 import json
@@ -112,6 +113,9 @@ def build_site(root):
                     ignore=shutil.ignore_patterns("*.map", "*.map.gz"))
     os.makedirs(os.path.join(root, "bench"))
     write(os.path.join(root, "bench", "blank.html"), BLANK)
+    os.makedirs(os.path.join(root, "p", "none"))
+    write(os.path.join(root, "p", "none", "boot.html"),
+          PAGE % {"title": "no tag", "harness": HARNESS, "snippet": "", "load": "", "calls": ""})
     for variant in VARIANTS:
         folder = os.path.join(root, "p", variant)
         os.makedirs(folder)

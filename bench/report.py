@@ -10,8 +10,8 @@ PROFILE_INTRO = (
     "Milestones: Resource Timing and `status().times` of the cold runs. Steps: boot.js's own marks "
     "in `status().times` (`bootStart`, `runtimeReady`, `filesWritten`, `coreImported`, `bridgeImported`, "
     "`pythonReady`) of the cold runs; each Python step starts with a yield to the page (a message on a "
-    "MessageChannel). compile(): the sources timed one by one in an interpreter started on a page "
-    "without the tag. Trace: one Chrome trace of a cold boot per runtime (V8 and wasm events of the "
+    "MessageChannel). import: each module of the shipped package imported after the modules it "
+    "imports, timed one by one in an interpreter started on a page without the tag. Trace: one Chrome trace of a cold boot per runtime (V8 and wasm events of the "
     "page's renderer).")
 
 
@@ -61,8 +61,11 @@ def render_doc(results):
         "python3 build.py bench            # build dist/, then 7 runs of each measurement",
         "```",
         "",
-        "Last run: %s, %d runs per figure (median (min–max)), %s."
-        % (results["date"], s["runs"], "quick smoke run" if s["quick"] else "full run"),
+        "Last run: %s, %d runs per figure (median (min–max)), %s%s."
+        % (results["date"], s["runs"], "quick smoke run" if s["quick"] else "full run",
+           "; sections other than %s from the run of %s (same build)" % (", ".join(results["argv_sections"]),
+                                                                         s["updated_from"])
+           if s.get("updated_from") else ""),
         "Machine: %s, %s cores, %s GB RAM, %s. Browser: %s." % (
             m.get("cpu_model", "?"), m.get("cpu_count"), fmt(m.get("memory_kb", 0) / 1024.0 / 1024.0, 1),
             m.get("platform"), results["browser"]),
@@ -90,7 +93,10 @@ def render_doc(results):
 
 
 def write_doc(results):
+    from server_report import kept_section  # the server benchmark's section survives this rewrite
+
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
+    kept = kept_section()
     with open(DOC, "w", encoding="utf-8") as handle:
-        handle.write(render_doc(results))
+        handle.write(render_doc(results) + ("\n" + kept + "\n" if kept else ""))
     print("wrote %s" % os.path.relpath(DOC, ROOT))

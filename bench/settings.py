@@ -19,6 +19,9 @@ SERVICE_ID = "SP-BENCH-1"
 COLLECTOR = "/emulator/totango4.0.3.js"
 CACHE_CONTROL = "public, max-age=3600"
 EXIT_DELAYS = [20, 50, 100, 250]
+# A visitor's link for the "link" section: 50 ms round trip, 10 Mbit/s down, 5 Mbit/s up.
+LINK = {"latency": 50, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 / 8}
+LINK_LABEL = "50 ms RTT, 10 Mbit/s"
 EXPECTED_ACTIVITIES = ["Viewed Billing Page", "Viewed Billing Invoices Page", "Paid"]
 
 TRACK_SETTLE_S = 1.0  # long tasks are counted until ready + this

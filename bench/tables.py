@@ -1,6 +1,6 @@
 """The run's figures as tables: aligned text for the terminal, or Markdown for docs/performance.md."""
 
-from settings import AJS, MPY, PYO, SHORT, VARIANTS
+from settings import AJS, LINK_LABEL, MPY, PYO, SHORT, VARIANTS
 from stats import cell, constant, fmt, fmt_ratio, med, scaled
 
 
@@ -40,13 +40,21 @@ def table_rows(results):
         add("%s: nav → all 3 activities" % section, "ms", per("all_activities_ms"))
         if section == "cold":
             add("cold: tag requests", "", per("tag_requests"))
-            add("cold: tag bytes on the wire", "KB", per("tag_wire_bytes", 1e-3), 1)
+            add("cold: tag bytes on the wire (brotli)", "KB", per("tag_wire_bytes", 1e-3), 1)
+            add("cold: tag bytes on the wire (gzip only)", "KB", per("tag_wire_bytes_gzip", 1e-3), 1)
             add("cold: tag bytes decoded", "KB", per("tag_decoded_bytes_rt", 1e-3), 1)
             add("cold: long tasks, total to ready+1 s", "ms", per("long_task_total_ms"))
             add("cold: long tasks, largest", "ms", per("long_task_max_ms"))
+            add("cold: main-thread time spent by the tag", "ms", per("tag_main_thread_ms"))
         else:
             add("warm: tag bytes transferred", "KB", per("tag_transfer_bytes_rt", 1e-3), 1)
             add("warm: long tasks, total to ready+1 s", "ms", per("long_task_total_ms"))
+    if "link" in s:
+        d = s["link"]
+        label = "cold over %s" % LINK_LABEL
+        add("%s: nav → ready" % label, "ms", {v: d[v]["ready_ms"] for v in d})
+        add("%s: nav → first pixel" % label, "ms", {v: d[v]["first_pixel_ms"] for v in d})
+        add("%s: nav → all 3 activities" % label, "ms", {v: d[v]["all_activities_ms"] for v in d})
     if "calls" in s:
         d = s["calls"]
         add("track() from JS, per call", "µs", {v: d[v]["us_per_call"] for v in d}, 2)
@@ -113,8 +121,8 @@ def render_load(results):
 def render_targets(results, markdown=False):
     lines = []
     for t in results["targets"]:
-        value = fmt(t["value"], 2 if t["unit"] in ("s", "µs") else (1 if t["unit"] == "KB" else 0))
-        limit = fmt(t["limit"], 1 if t["unit"] == "s" else 0)
+        value = fmt(t["value"], 2 if t["unit"] in ("s", "µs", "×") else (1 if t["unit"] == "KB" else 0))
+        limit = fmt(t["limit"], 1 if t["unit"] in ("s", "×") else 0)
         text = "%s %s: %s %s (target ≤ %s %s)" % ("✓" if t["ok"] else "✗", t["target"], value, t["unit"],
                                                  limit, t["unit"])
         lines.append(("- " if markdown else "  ") + text)
@@ -125,7 +133,7 @@ PROFILE_MILESTONES = [
     ("boot_js_request", "boot.js requested (HTML parsed, snippet ran)"),
     ("boot_js_loaded", "boot.js received"),
     ("boot_start", "boot.js ran (`times.bootStart`)"),
-    ("wasm_request", "runtime .wasm requested (its JS module has run)"),
+    ("wasm_request", "runtime .wasm requested"),
     ("wasm_loaded", "runtime .wasm received"),
     ("runtime_ready", "runtime ready (`times.runtimeReady`)"),
     ("collector_request", "collector script requested"),
@@ -140,7 +148,8 @@ PROFILE_STEPS = [
     ("core_imported", "  yield, then `import totango_py` (→ `coreImported`)"),
     ("bridge_imported", "  yield, then `from totango_py.browser import tag` (→ `bridgeImported`)"),
     ("tag_started", "  yield, then `tag.start()` (→ `pythonReady`)"),
-    ("compile_all_modules", "compile() of all .py sources alone, summed (bytecode skips it)"),
+    ("import_package_modules", "import of each totango_py module as shipped, summed (after its imports)"),
+    ("import_all_modules", "  the same with the standard modules they import (json, re, datetime, random)"),
     ("collector_wait", "pythonReady → first pixel"),
 ]
 TRACE_ROWS = [
@@ -154,7 +163,7 @@ TRACE_ROWS = [
 
 
 def render_profile(results, markdown=False):
-    """totango_py's cold boot: milestones, steps, one traced boot, the slowest modules to compile."""
+    """totango_py's cold boot: milestones, steps, one traced boot, the slowest imports."""
     prof = results["summary"].get("profile") or {}
     variants = [v for v in (MPY, PYO) if v in prof]
     if not variants:
@@ -169,7 +178,7 @@ def render_profile(results, markdown=False):
 
     milestones = sorted(PROFILE_MILESTONES, key=lambda row: med(prof[variants[0]].get(row[0])) or 0)
     blocks = [("milestone, ms since navigation start (median of the cold runs)", milestones, value),
-              ("step, ms (median of the cold runs, from boot.js's own marks; compile(): of %d run(s) in an "
+              ("step, ms (median of the cold runs, from boot.js's own marks; import: of %d run(s) in an "
                "interpreter of its own)" % results["settings"]["profile_runs"], PROFILE_STEPS, value),
               ("one Chrome-traced cold boot, ms", TRACE_ROWS, trace_value)]
     width = max(len(label) for _, rows, _ in blocks for _, label in rows)
@@ -185,10 +194,10 @@ def render_profile(results, markdown=False):
         else:
             out.append("  %s: %s" % (title, " / ".join(SHORT[v] for v in variants)))
             out += ["    %s %s" % (label.ljust(width), " / ".join(get(v, key) for v in variants)) for key, label in rows]
-    mods = (prof.get(MPY) or {}).get("compile_per_module_last_run") or []
-    mods = sorted([m for m in mods if m[1] is not None], key=lambda m: -m[1])[:5]
-    if mods:
-        text = ", ".join("%s %s ms" % (m[0].replace("totango_py/", ""), fmt(m[1], 1)) for m in mods)
-        out.append(("Slowest modules to compile on MicroPython: " if markdown else
-                    "  slowest modules to compile on MicroPython: ") + text)
+    for v in variants:
+        mods = [m for m in (prof[v].get("import_per_module") or []) if m[1] is not None][:8]
+        if mods:
+            text = ", ".join("%s %s ms" % (m[0].replace("totango_py.", ""), fmt(m[1], 1)) for m in mods)
+            out.append(("Slowest imports on %s (median): " if markdown else "  slowest imports on %s: ")
+                       % SHORT[v] + text + ("  " if markdown else ""))
     return "\n".join(out).rstrip()

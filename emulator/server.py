@@ -2,6 +2,7 @@
 
 Tests and the demo run offline, so pixels are recorded here instead of going to
 sdr.totango.com, and can be read back over HTTP (`/__totango/received`) or from Python.
+Faults (error statuses, delays, dropped connections) can be planned for tests: see faults.py.
 """
 import argparse
 import json
@@ -14,6 +15,11 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
+
+try:
+    from .faults import Faults
+except ImportError:  # run as a script
+    from faults import Faults
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COLLECTOR_PATH = "/emulator/totango4.0.3.js"
@@ -139,6 +145,8 @@ class Handler(BaseHTTPRequestHandler):
     """Routes: control endpoints, pixels, the collector, then static files."""
 
     server_version = "TotangoEmulator/1"
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real receiver; every answer has a Content-Length
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delayed-ACK stall
 
     def log_message(self, fmt, *args):
         if not self.server.quiet:
@@ -170,9 +178,38 @@ class Handler(BaseHTTPRequestHandler):
             ctype = (self.headers.get("Content-Type") or "").lower()
             if body and ("urlencoded" in ctype or not ctype):
                 params.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        action = self.server.faults.next(params)
+        if action and self._misbehave(action):
+            return
         self.server.log.add(region, query, params, method)
         self._send(200, GIF, "image/gif", {"Cache-Control": "no-store, no-cache, must-revalidate"},
                    head=(method == "HEAD"))
+
+    def _misbehave(self, action):
+        """Apply a planned fault; True when it answered (or dropped) the request itself."""
+        if action.get("delay"):
+            time.sleep(float(action["delay"]))
+        if action.get("drop"):
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return True
+        status = int(action.get("status") or 200)
+        if status == 200:
+            return False
+        headers = {"Retry-After": str(action["retry_after"])} if "retry_after" in action else {}
+        self._send(status, b"", "text/plain", headers)
+        return True
+
+    def _faults(self, method):
+        if method == "POST":
+            try:
+                self.server.faults.configure(json.loads(self._read_body() or b"{}"))
+            except (ValueError, AttributeError, TypeError) as error:
+                return self._json({"error": "expected a JSON object: %s" % error}, 400)
+        return self._json(self.server.faults.summary())
 
     def _received(self, query):
         q = dict(parse_qsl(query))
@@ -200,7 +237,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(404, b"not found", "text/plain", head=head)
         headers = {"Cache-Control": self.server.cache_control}
         serve, coding = full, None
-        siblings = [(enc, full + ext) for enc, ext in ENCODINGS if os.path.isfile(full + ext)]
+        siblings = [(enc, full + ext) for enc, ext in ENCODINGS
+                    if enc in self.server.encodings and os.path.isfile(full + ext)]
         if siblings:
             headers["Vary"] = "Accept-Encoding"
             ok = accepted_encodings(self.headers.get("Accept-Encoding"))
@@ -219,6 +257,8 @@ class Handler(BaseHTTPRequestHandler):
         path, query = parts.path, parts.query
         if path in PIXEL_PATHS and method in ("GET", "POST", "HEAD"):
             return self._pixel(PIXEL_PATHS[path], query, method)
+        if path == "/__totango/faults" and method in ("GET", "POST"):
+            return self._faults(method)
         if path == "/__totango/received" and method == "GET":
             return self._received(query)
         if path == "/__totango/clear" and method in ("POST", "DELETE"):
@@ -241,6 +281,7 @@ class Handler(BaseHTTPRequestHandler):
                               {"Cache-Control": self.server.cache_control}, method == "HEAD")
         if method in ("GET", "HEAD"):
             return self._static(path, method == "HEAD")
+        self.close_connection = True  # any request body was not read
         self._send(405, b"method not allowed", "text/plain")
 
     def do_GET(self):
@@ -276,6 +317,7 @@ class EmulatorServer:
         self.cache_control = cache_control
         self.quiet = quiet
         self.log = PixelLog()
+        self.faults = Faults()
         self._httpd = None
         self._thread = None
 
@@ -288,11 +330,17 @@ class EmulatorServer:
         """Bind and serve in a daemon thread; returns self."""
         httpd = (_Server6 if ":" in self.host else _Server)((self.host, self.port), Handler)
         httpd.root, httpd.cache_control, httpd.quiet, httpd.log = self.root, self.cache_control, self.quiet, self.log
+        httpd.faults = self.faults
+        httpd.encodings = [enc for enc, _ in ENCODINGS]
         self._httpd = httpd
         self.port = httpd.server_address[1]
         self._thread = threading.Thread(target=httpd.serve_forever, name="totango-emulator", daemon=True)
         self._thread.start()
         return self
+
+    def serve_encodings(self, names):
+        """Serve only these precompressed copies (e.g. ``["gzip"]``); None: all of them."""
+        self._httpd.encodings = [enc for enc, _ in ENCODINGS if names is None or enc in names]
 
     def received(self, since=0, wait=0, timeout=None):
         """Decoded pixel records (optionally blocking until `wait` exist, timeout in seconds)."""
@@ -300,6 +348,7 @@ class EmulatorServer:
 
     def clear(self):
         self.log.clear()
+        self.faults.reset()
 
     def stop(self):
         if self._httpd is not None:

@@ -36,7 +36,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     """A web root with the built ``dist/`` folders and room for test pages."""
-    if not os.path.exists(os.path.join(DIST, "tag", "boot.js")):
+    if not os.path.exists(os.path.join(DIST, "tag", "files.json")):
         pytest.fail("dist/ is not built: run `python3 build.py test`")
     root = tmp_path_factory.mktemp("site")
     for name in os.listdir(DIST):
@@ -46,6 +46,15 @@ def site(tmp_path_factory):
     (root / "t").mkdir()
     (root / "t" / "blank.html").write_text("<!doctype html><title>blank</title>")
     return root
+
+
+@pytest.fixture(scope="session")
+def recorder(site):
+    """URL of a collector that records every call made to ``window.totango`` (``window.__recorded``)."""
+    source = os.path.join(ROOT, "tests", "pages", "recording_collector.js")
+    with open(source, encoding="utf-8") as handle:
+        (site / "t" / "recording_collector.js").write_text(handle.read())
+    return "/t/recording_collector.js"
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,9 @@ def snippet():
         return handle.read()
 
 
-def tag_page(site, name, runtime, calls, head="", settings=None, body=""):
-    """Write ``/t/<name>.html``: snippet, ``load``, then ``calls`` on the page's first lines."""
+def tag_page(site, name, runtime, calls, head="", settings=None, body="", load=None):
+    """Write ``/t/<name>.html``: snippet, ``load`` (or the ``load`` statement given), then ``calls``
+    on the page's first lines."""
     given = {"serviceId": SERVICE_ID, "trackerUrl": COLLECTOR, "runtime": runtime, "disableHeartbeat": True}
     given.update(settings or {})
     html = """<!doctype html>
@@ -24,10 +25,10 @@ def tag_page(site, name, runtime, calls, head="", settings=None, body=""):
 %s
 <script>%s</script>
 <script>
-analytics.load(%s);
+%s
 %s
 </script></head><body>%s</body></html>
-""" % (name, head, snippet(), json.dumps(given), calls, body)
+""" % (name, head, snippet(), load or "analytics.load(%s);" % json.dumps(given), calls, body)
     (site / "t" / (name + ".html")).write_text(html)
     return "t/%s.html" % name
 
@@ -69,3 +70,23 @@ def wait_status(page, predicate_js, timeout_ms=30000):
     page.wait_for_function("() => { try { const s = analytics.status(); return %s; } catch (e) { return false; } }"
                            % predicate_js, timeout=timeout_ms)
     return page.evaluate("analytics.status()")
+
+
+# Helpers a page gets for the recording collector (tests/pages/recording_collector.js).
+RECORDING_HELPERS = """
+window.recorded = function (method) {
+  return (window.__recorded || []).filter(function (c) { return c[0] === method; }).map(function (c) { return c.slice(1); });
+};
+window.logTail = function (n) { return analytics.status().log.slice(-(n || 6)).join('\\n'); };
+"""
+
+
+def shared_page(browser, site, server, name, runtime, calls="", settings=None, body=""):
+    """A page of its own context (for a module of cases), loaded and ready; ``.errors`` lists page errors."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.goto(server.url + tag_page(site, name, runtime, RECORDING_HELPERS + calls, settings=settings, body=body))
+    page.evaluate("() => new Promise(function (ready) { analytics.ready(ready); })")
+    return page

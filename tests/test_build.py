@@ -1,12 +1,14 @@
 """What build.py produced, its guard against absolute URLs in generated files, and its command line."""
 
 import glob
+import gzip
 import hashlib
 import json
 import os
 import socket
 import subprocess
 import sys
+import zipfile
 
 import pytest
 
@@ -14,26 +16,96 @@ import build
 from conftest import DIST, ROOT
 
 
+def layout():
+    with open(os.path.join(DIST, "tag", "files.json")) as handle:
+        return json.load(handle)
+
+
 def test_versions_manifest_matches_files():
     with open(os.path.join(DIST, "versions.json")) as handle:
         manifest = json.load(handle)
     assert set(manifest["versions"]) == {"@micropython/micropython-webassembly-pyscript", "pyodide", "@pyscript/core"}
-    for name in ("tag/boot.js", "tag/micropython/micropython.wasm", "tag/pyodide/pyodide.asm.wasm"):
+    built = layout()
+    for name in ("tag/" + built["boot"], "tag/%smicropython.wasm" % built["runtimes"]["micropython"]["folder"],
+                 "tag/%spyodide.asm.wasm" % built["runtimes"]["pyodide"]["folder"]):
         with open(os.path.join(DIST, name), "rb") as handle:
             assert manifest["files"][name] == hashlib.sha256(handle.read()).hexdigest()
-    assert not [name for name in manifest["files"] if name.endswith(".map")]
+    assert not [name for name in manifest["files"] if name.endswith((".map", ".gz", ".br"))]
 
 
-def test_bundle_holds_the_package_and_no_tests():
-    with open(os.path.join(DIST, "tag", "totango_py.json")) as handle:
-        bundle = json.load(handle)
-    assert "totango_py/__init__.py" in bundle and "totango_py/browser/tag.py" in bundle
-    assert all(path.startswith("totango_py/") and path.endswith(".py") for path in bundle)
+def test_bundles_hold_the_package_and_no_tests():
+    for runtime, suffix in (("pyodide", ".py"), ("micropython", ".mpy")):
+        with zipfile.ZipFile(os.path.join(DIST, "tag", layout()["runtimes"][runtime]["bundle"])) as archive:
+            names = archive.namelist()
+            assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+        assert "totango_py/__init__" + suffix in names and "totango_py/browser/tag" + suffix in names
+        assert all(name.startswith("totango_py/") and name.endswith(suffix) for name in names)
+
+
+def test_every_fetched_file_has_a_content_hashed_name():
+    """Change a file's content and its URL changes: a host may cache all but the stable names forever."""
+    tag = os.path.join(DIST, "tag")
+    built = layout()
+    fetched = [built["boot"]] + [path for runtime in built["runtimes"].values() for _, path in runtime["preload"]]
+    for path in fetched:
+        with open(os.path.join(tag, path), "rb") as handle:
+            data = handle.read()
+        if path.startswith(tuple(runtime["folder"] for runtime in built["runtimes"].values())):
+            continue  # checked below as a whole folder
+        digest = path.rsplit(".", 2)[-2]
+        assert digest == build.content_hash(data), path
+    for runtime in built["runtimes"].values():
+        folder = os.path.join(tag, runtime["folder"])
+        names = sorted(n for n in os.listdir(folder) if not n.endswith((".gz", ".br")))
+        parts = []
+        for name in names:
+            with open(os.path.join(folder, name), "rb") as handle:
+                parts.append(name.encode() + b"\0" + handle.read())
+        assert runtime["folder"].rstrip("/").rsplit("/", 1)[1] == build.content_hash(*parts)
+    with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
+        snippet = handle.read()
+    assert built["boot"] in snippet and all(path in snippet for path in fetched)
+    unhashed = [name for name in os.listdir(tag) if os.path.isfile(os.path.join(tag, name))
+                and not name.endswith((".gz", ".br")) and name not in built["stable"] and name != built["boot"]]
+    assert unhashed == []
+
+
+def test_compressed_copies_match_their_files():
+    import brotli
+
+    tag = os.path.join(DIST, "tag")
+    checked = 0
+    for folder, _, names in os.walk(tag):
+        for name in names:
+            path = os.path.join(folder, name)
+            if name.endswith((".gz", ".br")):
+                continue
+            with open(path, "rb") as handle:
+                data = handle.read()
+            for extension, decode in ((".br", brotli.decompress), (".gz", gzip.decompress)):
+                if os.path.exists(path + extension):
+                    with open(path + extension, "rb") as handle:
+                        assert decode(handle.read()) == data, path + extension
+                    checked += 1
+    built = layout()
+    wasm = os.path.join(tag, built["runtimes"]["micropython"]["folder"], "micropython.wasm")
+    assert os.path.exists(wasm + ".br") and os.path.exists(wasm + ".gz")
+    assert checked > 20
+
+
+def test_micropython_only_copy_stays_under_a_megabyte():
+    """A site on the default runtime copies the tag folder without Pyodide's."""
+    tag = os.path.join(DIST, "tag")
+    total = 0
+    for folder, dirs, names in os.walk(tag):
+        dirs[:] = [d for d in dirs if os.path.relpath(os.path.join(folder, d), tag) != "pyodide"]
+        total += sum(os.path.getsize(os.path.join(folder, name)) for name in names if name != "pyscript-py.json")
+    assert total <= 1000000, total
 
 
 def test_every_generated_file_is_checked_and_clean():
     generated = build.generated_files(DIST)
-    assert any(path.endswith("boot.js") for path in generated)
+    assert any(path.endswith(layout()["boot"]) for path in generated)
     assert any(path.endswith("index.html") for path in generated)
     build.check_urls(generated)  # exits on a bad URL
 
@@ -52,15 +124,18 @@ def test_javascript_carries_the_shared_vocabulary():
     """The built snippet and boot loader hold exactly the values Python uses."""
     from totango_py import vocabulary
 
-    for name in ("snippet.js", "boot.js"):
+    for name in ("snippet.js", layout()["boot"]):
         with open(os.path.join(DIST, "tag", name), encoding="utf-8") as handle:
             text = handle.read()
         assert "@vocabulary" not in text
     values = vocabulary.for_javascript()
-    with open(os.path.join(DIST, "tag", "boot.js"), encoding="utf-8") as handle:
-        boot = handle.read()
+    built = layout()
+    where = {name: {"folder": r["folder"], "bundle": r["bundle"]} for name, r in built["runtimes"].items()}
+    boot = build.tag_script("boot.js", {"runtimes": where})
     for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes"):
         assert json.dumps(values[key], separators=(",", ":")) in boot, key
+    with open(os.path.join(DIST, "tag", built["boot"]), "rb") as handle:
+        assert handle.read() == build.minify(boot.encode("utf-8"))  # the shipped file is that, minified
     assert json.dumps(values["queuedMethods"], separators=(",", ":")) in build.snippet("/tag/")
 
 
@@ -149,7 +224,8 @@ def test_arguments_after_double_dash_pass_through():
 def test_python_package_is_built_beside_the_tag():
     names = sorted(os.listdir(os.path.join(DIST, "python")))
     assert len(names) == 2 and names[0].endswith("-py3-none-any.whl") and names[1].endswith(".tar.gz")
-    with open(os.path.join(DIST, "tag", "pyodide", "pyodide-lock.json")) as handle:
+    pyodide = os.path.join(DIST, "tag", layout()["runtimes"]["pyodide"]["folder"])
+    with open(os.path.join(pyodide, "pyodide-lock.json")) as handle:
         micropip = json.load(handle)["packages"]["micropip"]
-    with open(os.path.join(DIST, "tag", "pyodide", micropip["file_name"]), "rb") as handle:
+    with open(os.path.join(pyodide, micropip["file_name"]), "rb") as handle:
         assert hashlib.sha256(handle.read()).hexdigest() == micropip["sha256"]

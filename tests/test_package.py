@@ -13,7 +13,7 @@ import zipfile
 
 import pytest
 
-from conftest import DIST, ROOT
+from conftest import DIST, ROOT, vocabulary
 from page_helpers import COLLECTOR, SERVICE_ID, activities, wait_pixels
 
 def readme_example():
@@ -194,13 +194,18 @@ analytics.track("Ran report")
 </body></html>
 """
 
-INTERPRETERS = {"mpy": "/tag/micropython/micropython.mjs", "py": "/tag/pyodide/pyodide.mjs"}
+def interpreter(script_type):
+    """The tag's copy of the runtime's module, in its hashed folder (dist/tag/files.json)."""
+    name = {"mpy": "micropython", "py": "pyodide"}[script_type]
+    with open(os.path.join(DIST, "tag", "files.json")) as handle:
+        folder = json.load(handle)["runtimes"][name]["folder"]
+    return "/tag/" + folder + vocabulary.RUNTIMES[name]["module"]
 
 
 @pytest.mark.parametrize("script_type", ["mpy", "py"])
 def test_pyscript_packages_installs_the_wheel(site, server, watched, script_type):
     wheel_url = "/python/" + os.path.basename(the_wheel())
-    config = {"interpreter": INTERPRETERS[script_type], "packages": [wheel_url]}  # inline, as README shows
+    config = {"interpreter": interpreter(script_type), "packages": [wheel_url]}  # inline, as README shows
     html = PAGE % {"type": script_type, "config": json.dumps(config), "service": SERVICE_ID, "collector": COLLECTOR}
     (site / "t" / ("packages-%s.html" % script_type)).write_text(html)
     watched.goto(server.url + "t/packages-%s.html" % script_type)

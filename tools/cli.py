@@ -25,6 +25,7 @@ Build, demo, test and benchmark totango_py.
   python3 build.py demo            build, then serve the demo on http://127.0.0.1:8000/demo/
   python3 build.py test            build, then run every test
   python3 build.py bench           build, then run the benchmark
+  python3 build.py bench server    the server client against PyPI totango
 
 `python3 build.py COMMAND --help` describes each command's options.
 """
@@ -109,9 +110,11 @@ def make_parser():
     command("test", "build, then run every test (pytest)",
             TEST_NEEDS + "\nArguments after -- go to pytest, e.g.\n"
             "  python3 build.py test -- -k pyscript tests/test_pyscript_app.py")
-    command("bench", "build, then run the benchmark against @segment/analytics-next",
-            TEST_NEEDS + "\nArguments after -- go to bench/bench.py, e.g.\n"
-            "  python3 build.py bench -- --quick")
+    bench = command("bench", "build, then run the benchmark against @segment/analytics-next",
+                    TEST_NEEDS + "\nArguments after -- go to bench/bench.py (bench/server.py with `server`), e.g.\n"
+                    "  python3 build.py bench -- --quick")
+    bench.add_argument("what", nargs="?", choices=["browser", "server"], default="browser",
+                       help="browser: the tag (default); server: totango_py.server against PyPI totango")
     return top
 
 
@@ -190,7 +193,10 @@ def command_test(passed, build):
     sys.exit(result.returncode)
 
 
-def command_bench(passed, build):
+def command_bench(passed, build, what="browser"):
+    if what == "server":  # needs no dist/ and no browser
+        python = ensure_venv("dev")
+        sys.exit(subprocess.run([python, os.path.join(ROOT, "bench", "server.py")] + passed, cwd=ROOT).returncode)
     ensure_node_modules()
     python = ensure_venv("dev")
     ensure_chromium()
@@ -210,4 +216,4 @@ def main(argv, build):
     elif options.command == "test":
         command_test(passed, build)
     else:
-        command_bench(passed, build)
+        command_bench(passed, build, options.what)

@@ -113,6 +113,15 @@ def track(args):
     return _message("track", callback, options, event=event, properties=properties)
 
 
+def alias(args):
+    """``alias(to, [from], [options], [callback])``."""
+    args, callback = _split_callback(args)
+    to, from_, options = _pad(args, 3)
+    if isinstance(from_, dict) and options is None:
+        from_, options = None, from_
+    return _message("alias", callback, options, to=to, **{"from": from_})
+
+
 def reset(args):
     """``reset()``: no arguments."""
     return _message("reset", None, None)

@@ -7,17 +7,21 @@ Nothing here raises into the caller except ``load`` with bad settings.
 """
 
 from . import arguments, events
+from .emitter import Emitter, emitted
 from .journal import Journal, describe
+from .local_calls import LocalCalls
+from .middleware import Middleware
 from .ownership import Owner
-from .ports import ListLogger, MemoryStorage, combine, dropped, held
+from .ports import ListLogger, MemoryStorage, combine, dropped, held, local
 from .settings import SettingsError
 from .state import Identity, View
 from .values import type_name
+from .vocabulary import QUEUED_METHODS
 
-_PORTS = ("storage", "transport", "logger", "context", "lifecycle", "owner")
+_PORTS = ("storage", "transport", "logger", "context", "lifecycle", "links", "owner")
 
 
-class Analytics:
+class Analytics(LocalCalls):
     """analytics.js-style API. Ports (see ``ports``) default to in-memory ones;
     ``port_factory`` returns those not given, at ``load`` (the page's, in a browser)."""
 
@@ -32,6 +36,9 @@ class Analytics:
         self.identity = None
         self.journal = Journal()
         self.owner = None
+        self.emitter = Emitter(self.journal)
+        self.middleware = Middleware()
+        self.callback_timeout = None
         self._pending = []
         self._ready_callbacks = []
         self._ready = set()
@@ -69,6 +76,7 @@ class Analytics:
                 callbacks, self._ready_callbacks = self._ready_callbacks, []
                 for callback in callbacks:
                     self._run_callback(callback)
+                self.emitter.emit("ready")
         return ready
 
     def is_ready(self):
@@ -77,15 +85,17 @@ class Analytics:
     def ready(self, callback):
         """Run ``callback`` once every destination has loaded (now, if they have)."""
         if not callable(callback):
-            self.journal.log("warn", "ready() needs a function, got %s" % type_name(callback))
-        elif self.settings is not None and self.is_ready():
+            return self._bad("ready()", "needs a function, got %s" % type_name(callback))
+        if self.settings is not None and self.is_ready():
             self._run_callback(callback)
-        else:
-            self._ready_callbacks.append(callback)
+            return self._local("ready()", local("ran at once: the collector has loaded"))
+        self._ready_callbacks.append(callback)
+        return self._local("ready()", local("runs once the collector has loaded"))
 
     def debug(self, enabled=True):
         """Log every decision (through the logger port) while enabled."""
         self.journal.debug = bool(enabled)
+        return local("debug logging %s" % ("on" if self.journal.debug else "off"))
 
     # -- the calls ---------------------------------------------------------
     def identify(self, *args, **kwargs):
@@ -107,8 +117,9 @@ class Analytics:
         return self._call("track", arguments.from_python("track", args, kwargs))
 
     def user(self):
-        """The current user: ``.id()`` and ``.traits()``."""
-        return View(self.identity.user if self.identity else None)
+        """The current user: ``.id()``, ``.traits()`` and ``.anonymousId()``."""
+        identity = self.identity
+        return View(identity.user if identity else None, identity.anonymous_id if identity else None)
 
     def reset(self):
         """Forget user, group and anonymous id, and tell every destination."""
@@ -116,12 +127,14 @@ class Analytics:
 
     def call(self, kind, args):
         """Dispatch a call given as analytics.js positional arguments (used by the JS tag)."""
-        if kind in arguments.SHUFFLERS:
-            return self._call(kind, list(args))
-        if kind in ("debug", "ready"):
-            return getattr(self, kind)(args[0] if args else (True if kind == "debug" else None))
-        self.journal.log("warn", "unknown method %r ignored" % (kind,))
-        return None
+        try:
+            if kind in arguments.SHUFFLERS:
+                return self._call(kind, list(args))
+            if kind in QUEUED_METHODS:
+                return getattr(self, kind)(*args)
+        except TypeError as error:  # too many arguments, from page code
+            return self._bad(describe(kind, args), "bad arguments: %s" % error)
+        return self._bad(describe(kind, args), "analytics.js has no method of that name")
 
     def _call(self, kind, args):
         if self.settings is None:
@@ -132,6 +145,8 @@ class Analytics:
         try:
             fields = events.fields(message, call, self.identity, self.ports["context"], self.journal)
             outcome = self._hand(message, call, fields)
+            if not isinstance(fields, str):
+                self.emitter.emit(kind, *emitted(message))
         except Exception as error:  # a bug must never reach the host page
             outcome = self._drop(call, "internal error: %s: %s" % (type(error).__name__, error))
         if message["callback"] is not None:
@@ -156,15 +171,21 @@ class Analytics:
                  "userId": self.identity.user.id, "groupId": self.identity.group.id,
                  "anonymousId": self.identity.anonymous_id}
         event.update(fields)
+        event = self.middleware.run_source(event)
+        if event is None:
+            return self._drop(call, "a source middleware did not call next()")
         outcomes = {}
         for destination in self.destinations:
-            if not arguments.enabled(message["options"], destination.name):
-                self.journal.log("debug", "%s: not sent to %s: disabled for this call" % (call, destination.name))
-                outcomes[destination.name] = {"outcome": "disabled", "reason": "disabled for this call"}
+            name = destination.name
+            if not arguments.enabled(event["options"], name):
+                self.journal.log("debug", "%s: not sent to %s: disabled for this call" % (call, name))
+                outcomes[name] = {"outcome": "disabled", "reason": "disabled for this call"}
                 continue
-            event["integration"] = arguments.integration_options(message["options"], destination.name)
+            routed = self.middleware.run_destination(name, dict(event, integration=arguments.integration_options(
+                event["options"], name)))
             try:
-                outcome = getattr(destination, message["type"])(dict(event))
+                outcome = dropped("a destination middleware of %s did not call next()" % name) if routed is None \
+                    else getattr(destination, message["type"])(routed)
             except Exception as error:
                 outcome = dropped("internal error in %s: %s: %s" % (destination.name, type(error).__name__, error))
             if outcome["outcome"] == "dropped":

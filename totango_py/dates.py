@@ -2,11 +2,13 @@
 
 Written for both CPython and MicroPython: MicroPython's ``datetime`` is small
 (no ``strftime``, ``datetime`` is not a subclass of ``date``) and its ``re``
-has no counted repetition, so parsing is done by hand.
+has no counted repetition, so parsing is done by hand. ``datetime`` is imported
+on the first date string (on MicroPython in a page it costs ~80 ms): until
+then no value can be a ``datetime``.
 """
 
-import datetime
 import re
+import sys
 
 _ISO = re.compile(
     r"^(\d\d\d\d)-(\d\d)-(\d\d)"
@@ -28,10 +30,17 @@ def _to_utc(dt):
     return dt
 
 
+def datetime_types():
+    """``(datetime, date)`` once the ``datetime`` module is loaded, else ``()``."""
+    module = sys.modules.get("datetime")
+    return (module.datetime, module.date) if module else ()
+
+
 def _parse(text):
     match = _ISO.match(text)
     if not match:
         return None
+    import datetime
     year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
     hour = int(match.group(4) or 0)
     minute = int(match.group(5) or 0)
@@ -53,7 +62,7 @@ def _parse(text):
 
 def is_date(value):
     """True for values Totango should receive as a date string."""
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, datetime_types()):
         return True
     return isinstance(value, str) and _parse(value) is not None
 
@@ -65,9 +74,10 @@ def iso(value):
     ISO-8601-looking strings, including what JavaScript's ``Date.toJSON`` gives.
     Numbers are never taken for dates.
     """
-    if isinstance(value, datetime.datetime):
+    types = datetime_types()
+    if types and isinstance(value, types[0]):
         return _format(_to_utc(value))
-    if isinstance(value, datetime.date):
+    if types and isinstance(value, types[1]):
         return "%04d-%02d-%02dT00:00:00.000Z" % (value.year, value.month, value.day)
     if isinstance(value, str):
         parsed = _parse(value)

@@ -13,7 +13,7 @@ from . import settings as settings_module, storage as keys
 from .holding import HoldQueue, entries_of
 from .ports import DELIVERED, Destination, RecordingTransport, combine, dropped, held
 from .totango import TotangoMapping
-from .values import clean_object
+from .values import clean_object, js_text
 
 # Storage keys of the destination's own state.
 OUTBOX_KEY = "totango_py_outbox"
@@ -48,7 +48,7 @@ class TotangoDestination(Destination):
         self._analytics = analytics
         self.owner = owner = analytics.owner
         if isinstance(settings, str):
-            self.journal.log("warn", "load(%r): taken as the Totango serviceId" % settings)
+            self.journal.log("warn", "load(%s): taken as the Totango serviceId" % js_text(settings))
         self.transport = self.transport or ports.get("transport") or RecordingTransport()
         self._storage = ports["storage"]
         self.mapping = TotangoMapping(self.settings)
@@ -81,7 +81,7 @@ class TotangoDestination(Destination):
             self.state = "ready"
             self.journal.log("debug", "Totango collector loaded")
             self._flush()
-            self._on_ready()
+            self.owner.when_holding(self._on_ready)  # ready means a call now is delivered at once
 
     def _failed(self, reason):
         self.state = "failed"
@@ -153,7 +153,7 @@ class TotangoDestination(Destination):
             self.journal.drop(call, reason)
             return dropped(reason)
         self.delivered += 1
-        self.journal.log("debug", "%s → totango.%s%r" % (call, command[0], tuple(command[1:])))
+        self.journal.log("debug", "%s → totango.%s(%s)" % (call, command[0], ", ".join(js_text(a) for a in command[1:])))
         return DELIVERED
 
     def _send(self, command, call):
@@ -214,9 +214,10 @@ class TotangoDestination(Destination):
         keys.save(self._storage, MODULE_KEY, self.module)
         outcome = self._activity(commands, event)
         if account is None or user is None:
-            self.journal.log("debug", "%s: no go(module): identify and group first" % event["call"])
+            self.journal.log("debug", "%s: no go(module): must identify and group first" % event["call"])
         elif not category:
-            self.journal.log("debug", "%s: no go(module): a category is required to set the module" % event["call"])
+            self.journal.log("debug", "%s: no go(module): category required (the module is the page's category)"
+                             % event["call"])
         else:
             outcome = combine([outcome, self._send(self.mapping.page_module(category), event["call"])])
         return outcome

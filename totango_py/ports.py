@@ -23,6 +23,9 @@ Contracts (duck-typed: any object with these methods will do):
 * context — a function returning the page's ``{path, url, title, referrer, search}``
 * lifecycle — ``watch(pause, resume)``: calls ``pause(reason)`` while delivery
   would be cut off (the page is being left, offline) and ``resume()`` after
+* links — ``bind(elements, dom_event, handler) -> count``: calls ``handler(element)``
+  on each ``click`` / ``submit`` of the elements (``trackLink`` / ``trackForm``);
+  absent outside a page
 * destination — see ``Destination`` below
 """
 
@@ -35,6 +38,16 @@ def held(reason):
 
 def dropped(reason):
     return {"outcome": "dropped", "reason": reason}
+
+
+def local(reason):
+    """A call that did its work inside totango_py (a listener added, links bound): nothing for Totango."""
+    return {"outcome": "local", "reason": reason}
+
+
+def unsupported(reason):
+    """A call accepted although Totango has no counterpart (``alias``): nothing sent."""
+    return {"outcome": "unsupported", "reason": reason}
 
 
 _RANK = {"dropped": 3, "held": 2, "delivered": 1, "disabled": 0}

@@ -5,14 +5,14 @@ Every change is written through to the storage port at once, so a second
 instance over the same storage, or the next page load, sees the same state.
 """
 
-import random
-
 from . import storage as keys
 from .values import to_id
 
 
 def new_anonymous_id():
     """A random version-4 UUID string (no ``uuid`` module on MicroPython)."""
+    import random  # on the first new visitor only: ~15 ms on MicroPython in a page
+
     parts = [random.getrandbits(32) for _ in range(4)]
     text = "%08x%08x%08x%08x" % tuple(parts)
     variant = "89ab"[int(text[16], 16) % 4]
@@ -20,17 +20,22 @@ def new_anonymous_id():
 
 
 class View:
-    """What ``user()`` / ``group()`` return: ``id()`` and ``traits()``, as in analytics.js."""
+    """What ``user()`` / ``group()`` return: ``id()``, ``traits()`` and, for the user,
+    ``anonymousId()``, as in analytics.js."""
 
-    def __init__(self, party):
+    def __init__(self, party, anonymous_id=None):
         self._id = party.id if party else None
         self._traits = dict(party.traits) if party else {}
+        self._anonymous_id = anonymous_id
 
     def id(self):
         return self._id
 
     def traits(self):
         return dict(self._traits)
+
+    def anonymousId(self):  # noqa: N802  (analytics.js's name)
+        return self._anonymous_id
 
 
 class Party:
@@ -82,7 +87,10 @@ class Identity:
             self._new_anonymous_id()
 
     def _new_anonymous_id(self):
-        self.anonymous_id = new_anonymous_id()
+        self.set_anonymous_id(new_anonymous_id())
+
+    def set_anonymous_id(self, anonymous_id):
+        self.anonymous_id = anonymous_id
         keys.save(self._storage, keys.ANONYMOUS_ID, self.anonymous_id)
 
     def reset(self):

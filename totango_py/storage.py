@@ -9,12 +9,12 @@ values in localStorage and raw (or URL-encoded JSON) values in cookies;
 import json
 
 from .ports import MemoryStorage  # noqa: F401  (kept importable from here)
+from .vocabulary import ANONYMOUS_ID_KEY as ANONYMOUS_ID, GROUP_KEYS, USER_KEYS
 
-USER_ID = "ajs_user_id"
-USER_TRAITS = "ajs_user_traits"
-ANONYMOUS_ID = "ajs_anonymous_id"
-GROUP_ID = "ajs_group_id"
-GROUP_TRAITS = "ajs_group_properties"
+USER_ID = USER_KEYS["id"]
+USER_TRAITS = USER_KEYS["traits"]
+GROUP_ID = GROUP_KEYS["id"]
+GROUP_TRAITS = GROUP_KEYS["traits"]
 
 
 def _unquote(text):

@@ -5,10 +5,11 @@ These helpers return plain JSON-safe copies plus human-readable warnings;
 they never raise on bad data, so bad input can never break the host page.
 """
 
-import datetime
+import json
 
-from .dates import iso
+from .dates import datetime_types, iso
 from .vocabulary import SKIPPED  # where JavaScript could not pass a value over; reported and skipped
+
 _MAX_DEPTH = 16
 
 
@@ -23,6 +24,14 @@ def type_name(value):
     if isinstance(value, (list, tuple)):
         return "array"
     return type(value).__name__
+
+
+def js_text(value):
+    """``value`` as JavaScript would print it in a log: JSON (null, true, "text", {...})."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 def to_id(value, what):
@@ -54,7 +63,7 @@ def _clean(value, path, ancestors, warnings):
     if isinstance(value, str):
         date = iso(value)
         return True, (date if date is not None else value)
-    if isinstance(value, (datetime.datetime, datetime.date)):
+    if isinstance(value, datetime_types()):
         return True, iso(value)
     if isinstance(value, (dict, list, tuple)):
         if id(value) in ancestors:

@@ -10,16 +10,31 @@ SKIPPED = "__totango_py_skipped__"
 # Stands for a page function in an encoded call; Python calls it back by index.
 CALLBACK = "__totango_py_fn__"
 DEFAULT_TRACKER_URL = "https://tracker.totango.com/totango4.0.3.js"
+# analytics.js's storage keys (JSON in localStorage), read by the snippet for
+# user() / group() before Python has booted.
+USER_KEYS = {"id": "ajs_user_id", "traits": "ajs_user_traits"}
+GROUP_KEYS = {"id": "ajs_group_id", "traits": "ajs_group_properties"}
+ANONYMOUS_ID_KEY = "ajs_anonymous_id"
 # localStorage key under which the snippet keeps calls still queued when the page is left.
 QUEUE_KEY = "totango_py_queue"
-# The methods the snippet queues until Python has booted.
-QUEUED_METHODS = ["identify", "group", "page", "track", "reset", "ready", "debug"]
+# analytics.js's API: the methods the snippet queues (each returns a Promise of
+# the call's outcome) and Python's ``Analytics.call`` dispatches. ``load``,
+# ``status`` and the getters ``user()`` / ``group()`` are answered in place.
+QUEUED_METHODS = ["identify", "group", "page", "track", "alias", "reset", "ready", "debug",
+                  "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
+                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
+# Of those, the calls the snippet keeps in localStorage when the page is left
+# before Python took them (the others carry page functions or elements).
+KEPT_METHODS = ["identify", "group", "page", "track", "alias", "reset", "setAnonymousId"]
+# Of those, the ones whose first argument is page elements: they stay in
+# JavaScript and Python gets them by reference, like page functions.
+ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
 
 DEFAULT_RUNTIME = "micropython"
 # Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
 # module and function that start it with their options, and the form in which
-# it gets the totango_py package (``mpy``: precompiled bytecode, base64;
-# ``source``: Python text). ``indexURL`` asks for the runtime folder's URL.
+# it gets the totango_py package (``mpy``: precompiled bytecode; ``source``:
+# Python text). ``indexURL`` asks for the runtime folder's URL.
 RUNTIMES = {
     "micropython": {
         "label": "MicroPython",
@@ -29,7 +44,6 @@ RUNTIMES = {
         "start": "loadMicroPython",
         "options": {"linebuffer": True},
         "indexURL": False,
-        "bundle": "totango_py.mpy.json",
         "format": "mpy",
         "pyscript": "mpy",
     },
@@ -41,7 +55,6 @@ RUNTIMES = {
         "start": "loadPyodide",
         "options": {"packages": []},
         "indexURL": True,
-        "bundle": "totango_py.json",
         "format": "source",
         "pyscript": "py",
     },
@@ -56,6 +69,11 @@ def for_javascript():
         "defaultTrackerUrl": DEFAULT_TRACKER_URL,
         "queueKey": QUEUE_KEY,
         "queuedMethods": QUEUED_METHODS,
+        "elementMethods": ELEMENT_METHODS,
+        "keptMethods": KEPT_METHODS,
+        "userKeys": USER_KEYS,
+        "groupKeys": GROUP_KEYS,
+        "anonymousIdKey": ANONYMOUS_ID_KEY,
         "defaultRuntime": DEFAULT_RUNTIME,
         "runtimes": {name: {key: value for key, value in runtime.items() if key in _STARTING}
                      for name, runtime in RUNTIMES.items()},
@@ -63,4 +81,4 @@ def for_javascript():
 
 
 # What boot.js needs of a runtime to start it.
-_STARTING = ("module", "start", "options", "indexURL", "bundle", "format")
+_STARTING = ("module", "start", "options", "indexURL")

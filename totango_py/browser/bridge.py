@@ -4,6 +4,7 @@ from ..ownership import Owner
 from .console import ConsoleLogger
 from .context import page_context
 from .lifecycle import PageLifecycle
+from .links import PageLinks
 from .locks import page_locks
 from .storage import BrowserStorage
 from .transport import BrowserTransport
@@ -25,4 +26,5 @@ def ports():
         "context": page_context,
         "lifecycle": PageLifecycle(owner),
         "owner": owner,
+        "links": PageLinks(logger),
     }

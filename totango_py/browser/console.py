@@ -1,12 +1,13 @@
 """The logger port: the core's messages go to the browser console.
 
-Through ``ffi``: a page's console wrapper that throws (error-reporting shims
+Debug lines go to ``console.log`` (Chrome hides ``console.debug`` by default):
+``debug(true)`` must be seen. Through ``ffi``: a page's console wrapper that throws (error-reporting shims
 do) must not stop the call that logged.
 """
 
 from . import ffi
 
-_METHODS = {"debug": "debug", "info": "info", "warn": "warn", "error": "error"}
+_METHODS = {"debug": "log", "info": "info", "warn": "warn", "error": "error"}
 
 
 class ConsoleLogger:

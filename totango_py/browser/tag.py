@@ -2,8 +2,9 @@
 
 The snippet keeps queueing ``[method, ...args]``; ``boot.js`` encodes queued
 calls as JSON and asks Python to drain them right after the caller's task,
-in slices of at most ``_BUDGET_MS``, so a call from page code costs an array push. Callbacks stay in JavaScript and are
-called back by index after Python has handled their call.
+in slices of at most ``_BUDGET_MS``, so a call from page code costs an array push.
+Functions and elements stay in JavaScript (``PageValue``). After each slice
+Python hands back the calls' outcomes, which resolve their Promises.
 """
 
 import json
@@ -13,34 +14,14 @@ import js
 from .. import analytics
 from ..journal import describe
 from ..settings import SettingsError
-from ..vocabulary import CALLBACK as _FN, QUEUE_KEY, SKIPPED
+from ..ports import dropped
+from ..vocabulary import CALLBACK as _FN, KEPT_METHODS, QUEUE_KEY, SKIPPED
 from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
-
-
-def _callback(queue, index):
-    def call():
-        queue._callFn(index)
-
-    return call
+from .page_value import PageValue
 
 
 _SLICE = 25      # calls taken from the queue at a time
 _BUDGET_MS = 10  # then yield to the page, so a burst never makes a long task
-
-
-def _handle(queue, item):
-    """One encoded call: ``[method, ...args]``, or the reason it could not be read."""
-    if isinstance(item, dict):
-        method = item.get("method") if isinstance(item.get("method"), str) else "?"
-        shown = item.get("args") if isinstance(item.get("args"), list) else []
-        analytics.journal.drop(describe(method, shown), str(item.get(SKIPPED)))
-        return
-    if not isinstance(item, list) or not item or not isinstance(item[0], str):
-        analytics.journal.drop("?()", "not an analytics call")
-        return
-    args = [_callback(queue, arg[_FN]) if isinstance(arg, dict) and _FN in arg else arg
-            for arg in item[1:]]
-    analytics.call(item[0], args)
 
 
 def _kept(stored):
@@ -48,9 +29,8 @@ def _kept(stored):
     if isinstance(stored, list):
         queue = js.window.analytics
         for item in stored:
-            if isinstance(item, list) and item and item[0] in ("ready", "debug"):
-                continue
-            _handle(queue, item)
+            if isinstance(item, list) and item and item[0] in KEPT_METHODS:
+                _handle(queue, item, by_reference=False)
 
 
 def _renamed():
@@ -64,12 +44,38 @@ def _drain(everything=False, *_):
     started = js.performance.now()
     while True:
         items = json.loads(str(queue._take(_SLICE)))
-        for item in items:
-            _handle(queue, item)
+        if items:
+            queue._settle(json.dumps([_handle(queue, item) for item in items]))
         if len(items) < _SLICE:
             return False
         if everything is not True and js.performance.now() - started > _BUDGET_MS:
             return True
+
+
+def _handle(queue, item, by_reference=True):
+    """One encoded call (``[method, ...args]``, or the reason it could not be read), handled:
+    its outcome. Page functions and elements come by reference, only from this page's queue."""
+    try:
+        if isinstance(item, dict):
+            method = item.get("method") if isinstance(item.get("method"), str) else "?"
+            shown = item.get("args") if isinstance(item.get("args"), list) else []
+            reason = str(item.get(SKIPPED))
+            analytics.journal.drop(describe(method, shown), reason)
+            return dropped(reason)
+        if not isinstance(item, list) or not item or not isinstance(item[0], str):
+            analytics.journal.drop("?()", "not an analytics call")
+            return dropped("not an analytics call")
+        args = [PageValue(queue._fn(arg[_FN])) if by_reference and isinstance(arg, dict) and _FN in arg else arg
+                for arg in item[1:]]
+        return analytics.call(item[0], args)
+    except Exception as error:  # a bug must never stop the queue or leave a Promise unresolved
+        return dropped("internal error: %s: %s" % (type(error).__name__, error))
+
+
+def _loaded(queue, outcome):
+    """Resolve the Promise ``analytics.load()`` returned."""
+    if not ffi.is_none(getattr(queue, "_onLoad", None)):
+        queue._onLoad(ffi.to_js(outcome))
 
 
 def _state(*_):
@@ -102,7 +108,9 @@ def start():
         ffi.log("error", message)
         queue._failed = message
         ffi.dispatch("totango:error", {"reason": message})
+        queue._holdAll(message)
         return
+    _loaded(queue, {"outcome": "local", "reason": "settings accepted; the collector is loading"})
     analytics.owner.register(QUEUE_KEY, _kept, _renamed)
     if analytics.owner.holding:  # granted at once (no Web Locks): the first sweep missed the queue
         analytics.owner.sweep()

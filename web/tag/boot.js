@@ -13,9 +13,79 @@
   var RUNTIMES = /*@vocabulary.runtimes*/null;
   var runtime = RUNTIMES.hasOwnProperty(settings.runtime) ? settings.runtime : /*@vocabulary.defaultRuntime*/null;
   var RT = RUNTIMES[runtime];
+  var WHERE = /*@build.runtimes*/null;  // this build's hashed folder and package of each runtime
   var SKIP = /*@vocabulary.skipped*/null;
   var FN = /*@vocabulary.callback*/null;
   var fns = [];
+  var ELEMENT_METHODS = /*@vocabulary.elementMethods*/null;
+  var SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+  function validLooking(given) {
+    if (typeof given === "string") return /^SP-[A-Za-z0-9_-]+$/.test(given);
+    return !!given && typeof given.serviceId === "string" && SERVICE_ID.test(given.serviceId);
+  }
+
+  function reference(value) {
+    var marker = {};
+    marker[FN] = fns.push(value) - 1;
+    return marker;
+  }
+
+  // Arguments JSON cannot carry: trackLink / trackForm's elements stay here and
+  // Python gets them by reference; a list of middlewares is spread into arguments.
+  function byReference() {
+    function adapt(call) {
+      if (!Array.isArray(call)) return call;
+      if (ELEMENT_METHODS.indexOf(call[0]) >= 0 && call.length > 1) call[1] = reference(call[1]);
+      if (call[0] === "addDestinationMiddleware" && Array.isArray(call[2])) {
+        call.splice.apply(call, [2, 1].concat(call[2]));
+      }
+      return call;
+    }
+    for (var i = 0; i < a.length; i++) adapt(a[i]);
+    ELEMENT_METHODS.concat(["addDestinationMiddleware"]).forEach(function (name) {
+      var queued = a[name];
+      a[name] = function () {
+        return queued.apply(a, adapt([name].concat(Array.prototype.slice.call(arguments))).slice(1));
+      };
+    });
+  }
+
+  // Each call's Promise resolves with its outcome once Python has handled it:
+  // Python settles the calls it took, in the order it took them.
+  function settleEachCall() {
+    var taken = [], take = a._take;
+    a._take = function (max) {
+      for (var i = 0, n = Math.min(max || a.length, a.length); i < n; i++) taken.push(a[i] && a[i].done);
+      return take(max);
+    };
+    a._settle = function (outcomes) {
+      var list = JSON.parse(outcomes), done = taken.splice(0, list.length);
+      for (var i = 0; i < list.length; i++) if (done[i]) done[i](list[i]);
+    };
+  }
+
+  // After a failed start the queue is kept for the next page: each Promise says so.
+  function holdAll(reason) {
+    var outcome = { outcome: "held", reason: "totango_py could not start (" + reason + "); kept for the next page" };
+    a._kick = function () {
+      for (var i = 0; i < a.length; i++) if (a[i] && a[i].done) { a[i].done(outcome); a[i].done = null; }
+    };
+    a._kick();
+    if (a._onLoad) a._onLoad({ outcome: "dropped", reason: reason });
+  }
+  a._holdAll = holdAll;
+
+  // A page's middleware, run on a copy of the message: what it passed to
+  // next() (as JSON), or null when it did not call next().
+  a._middleware = function (fn, message, context) {
+    var payload = { obj: JSON.parse(message) }, passed = null;
+    var given = JSON.parse(context);
+    given.payload = payload;
+    given.next = function (p) { passed = a._json((p || payload).obj); };
+    try { fn(given); } catch (e) { report("a middleware threw:", e); }
+    return passed;
+  };
 
   function skipped(reason) { var o = {}; o[SKIP] = reason; return o; }
 
@@ -191,11 +261,14 @@
     a.splice(0, count);
     return "[" + out.join(",") + "]";
   };
-  a._callFn = function (index) {
+  // A page function (or page elements) sent by reference: Python takes it once and keeps it.
+  a._fn = function (index) {
     var fn = fns[index];
     fns[index] = null;
-    try { if (fn) fn(); } catch (e) { report("a callback threw:", e); }
+    return fn;
   };
+  byReference();
+  settleEachCall();
   // Python on MicroPython cannot catch a JS exception: risky calls go through this.
   a._guard = function (t, n, args) {
     try { return { ok: true, value: t[n].apply(t, args) }; }
@@ -220,19 +293,21 @@
     a._scheduled = true;
     queueMicrotask(drain);
   };
+  // user() / group(): Python's answer once it runs, the snippet's stored one before.
   function snapshot(which) {
-    if (!a._state) return undefined;
     a._drain(true);
-    var party = JSON.parse(a._state())[which];
-    return { id: function () { return party.id; }, traits: function () { return party.traits; } };
+    var state = JSON.parse(a._state()), party = state[which];
+    return { id: function () { return party.id; }, traits: function () { return party.traits; },
+             anonymousId: function () { return state.anonymousId; } };
   }
-  a.user = function () { return snapshot("user"); };
+  var storedUser = a.user;
+  a.user = function () { return a._state ? snapshot("user") : storedUser(); };
   var queueGroup = a.group;
   a.group = function () {
-    return arguments.length === 0 ? snapshot("group") : queueGroup.apply(a, arguments);
+    return arguments.length === 0 && a._state ? snapshot("group") : queueGroup.apply(a, arguments);
   };
   a.status = function () {
-    var status = a._status ? JSON.parse(a._status()) : { tracker: "booting" };
+    var status = a._status ? JSON.parse(a._status()) : { tracker: a._failed ? "failed" : "booting" };
     status.runtime = runtime;
     status.times = times;
     if (a._failed) status.bootError = a._failed;
@@ -251,29 +326,35 @@
     a._failed = reason(error);
     report("could not start: " + a._failed + " (calls are kept and retried on the next page)");
     try { window.dispatchEvent(new CustomEvent("totango:error", { detail: { reason: a._failed } })); } catch (e) {}
+    holdAll(a._failed);
   }
 
-  // The collector downloads while Python boots; Python inserts it when ready.
-  if (typeof settings.trackerUrl === "string" || settings.trackerUrl === undefined) {
+  // The collector downloads while Python boots, once the settings look valid;
+  // Python inserts it when ready.
+  if (validLooking(settings) && (typeof settings.trackerUrl === "string" || settings.trackerUrl === undefined)) {
     var early = document.createElement("link");
     early.rel = "preload";
     early.as = "script";
     early.href = settings.trackerUrl || /*@vocabulary.defaultTrackerUrl*/null;
     document.head.appendChild(early);
   }
-  // The runtime gets the package in its table's format: MicroPython precompiled
-  // bytecode (base64), Pyodide the sources.
-  var bundle = fetch(base + RT.bundle).then(function (r) {
-    if (!r.ok) throw new Error(RT.bundle + ": HTTP " + r.status);
-    return r.json();
-  });
-  function bytes(text) {
-    if (RT.format !== "mpy") return text;
-    var raw = atob(text), out = new Uint8Array(raw.length);
-    for (var i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
-    return out;
+  // The package: a zip of stored entries (.mpy bytecode for MicroPython, .py sources
+  // for Pyodide); the snippet has already asked for it.
+  var bundle = fetch(base + WHERE[runtime].bundle).then(function (r) {
+    if (!r.ok) throw new Error(WHERE[runtime].bundle + ": HTTP " + r.status);
+    return r.arrayBuffer();
+  }).then(unzip);
+  function unzip(buffer) {
+    var view = new DataView(buffer), names = new TextDecoder(), files = {}, at = 0;
+    while (at + 30 <= buffer.byteLength && view.getUint32(at, true) === 0x04034b50) {
+      var size = view.getUint32(at + 18, true), nameLength = view.getUint16(at + 26, true);
+      var start = at + 30 + nameLength + view.getUint16(at + 28, true);
+      files[names.decode(new Uint8Array(buffer, at + 30, nameLength))] = new Uint8Array(buffer, start, size);
+      at = start + size;
+    }
+    return files;
   }
-  var folder = base + runtime + "/";
+  var folder = base + WHERE[runtime].folder;
   var interpreter = import(folder + RT.module).then(function (m) {
     var options = Object.assign({}, RT.options);
     if (RT.indexURL) options.indexURL = folder;
@@ -290,7 +371,7 @@
         var dir = parts.slice(0, i).join("/");
         if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
       }
-      py.FS.writeFile(root + "/" + path, bytes(files[path]));
+      py.FS.writeFile(root + "/" + path, files[path]);
     });
     times.filesWritten = performance.now();
     // Core, browser bridge, start: three short tasks rather than one long one.

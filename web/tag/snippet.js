@@ -1,30 +1,65 @@
 /* totango_py snippet: put it inline, first thing in <head>. Set TAG to where
    the tag folder is served. Calls are queued (and kept across a quick page
-   exit) until Python has booted and takes them over, in order. */
+   exit) until Python has booted and takes them over, in order. Each returns a
+   Promise of the call's outcome, resolved once Python has handled the call. */
 (function (TAG) {
   var a = window.analytics = window.analytics || [];
   if (a.initialized || a.invoked) return;
   a.invoked = true;
   var KEY = /*@vocabulary.queueKey*/null;
   var calls = /*@vocabulary.queuedMethods*/null;
+  var kept = /*@vocabulary.keptMethods*/null;
+  var USER = /*@vocabulary.userKeys*/null, GROUP = /*@vocabulary.groupKeys*/null;
+  var ANONYMOUS = /*@vocabulary.anonymousIdKey*/null;
+  var resolver;
+  function capture(resolve) { resolver = resolve; }  // one function for every call: no closure each time
   function method(name) {
     return function () {
-      if (arguments.length === 0 && name === "group") return undefined;
-      var call = Array.prototype.slice.call(arguments);
-      call.unshift(name);
+      var call = [name];
+      for (var i = 0; i < arguments.length; i++) call[i + 1] = arguments[i];
+      var promise = new Promise(capture);
+      call.done = resolver;
       a.push(call);
       if (a._kick) a._kick();
-      return a;
+      return promise;
     };
   }
   for (var i = 0; i < calls.length; i++) a[calls[i]] = method(calls[i]);
+  // user() and group() with no arguments: what is stored, until Python answers.
+  function stored(key) { try { return JSON.parse(localStorage.getItem(key)); } catch (e) { return null; } }
+  function party(keys) {
+    return { id: function () { return stored(keys.id); }, traits: function () { return stored(keys.traits) || {}; },
+             anonymousId: function () { return stored(ANONYMOUS); } };
+  }
+  var queueGroup = a.group;
+  a.group = function () { return arguments.length ? queueGroup.apply(a, arguments) : party(GROUP); };
+  a.user = function () { return party(USER); };
+  a.status = function () { return { tracker: "booting" }; };
+  // boot.js, the runtime, its .wasm and the Python package are requested side by
+  // side as soon as load() runs, not one after the other; only the chosen runtime's.
+  var BOOT = /*@build.boot*/null;
+  var PRELOAD = /*@build.preload*/null;
+  var DEFAULT = /*@vocabulary.defaultRuntime*/null;
+  function add(tag, props) {
+    var el = document.createElement(tag);
+    for (var p in props) el[p] = props[p];
+    document.head.appendChild(el);
+  }
   a.load = function (settings) {
-    if (a._settings) return;
+    if (a._settings) {
+      var again = "load() called again; the first settings stay in force";
+      console.warn("[totango_py] " + again);
+      return Promise.resolve({ outcome: "dropped", reason: again });
+    }
     a._settings = settings || {};
-    var s = document.createElement("script");
-    s.async = true;
-    s.src = TAG + "boot.js";
-    document.head.appendChild(s);
+    var runtime = a._settings.runtime;
+    var hints = PRELOAD[PRELOAD.hasOwnProperty(runtime) ? runtime : DEFAULT];
+    add("script", { async: true, src: TAG + BOOT });
+    for (var h = 0; h < hints.length; h++) {
+      if (hints[h][0] === "fetch") add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      else add("link", { rel: hints[h][0], href: TAG + hints[h][1] });
+    }
+    return new Promise(function (resolve) { a._onLoad = resolve; });
   };
   // This tab's name: calls still queued when it is hidden are kept under it
   // and leave the queue; Python (here, back from the back/forward cache, or
@@ -34,8 +69,9 @@
   addEventListener("pagehide", function () {
     var keep = [], rest = [];
     for (var j = 0; j < a.length; j++) {
-      if (a[j][0] === "ready" || a[j][0] === "debug") { rest.push(a[j]); continue; }
+      if (!a[j] || kept.indexOf(a[j][0]) < 0) { rest.push(a[j]); continue; }
       try { keep.push(a._encodeCall ? a._encodeCall(a[j], false) : JSON.stringify(a[j])); } catch (e) {}
+      if (a[j].done) a[j].done({ outcome: "held", reason: "kept at page exit; sent from the next page" });
     }
     if (!keep.length) return;
     try { localStorage.setItem(KEY + ":" + a._tab, "[" + keep.join(",") + "]"); } catch (e) { return; }

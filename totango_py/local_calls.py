@@ -1,0 +1,143 @@
+"""The rest of analytics.js's API: calls that Totango has no counterpart for, or
+whose work is done inside totango_py (listeners, middleware, link binding).
+
+Each is accepted, returns its outcome (``local`` or ``unsupported``, with the
+reason), is logged under ``debug(true)`` and never raises. Mixed into ``Analytics``.
+"""
+
+from . import arguments
+from .emitter import emitted
+from .journal import describe
+from .ports import dropped, held, local, unsupported
+from .values import to_id, type_name
+
+NO_PLUGINS = "analytics-next plugins are not run here; addSourceMiddleware changes or drops calls"
+
+
+def _functions(values):
+    """Functions given one by one or as one list (analytics.js takes both)."""
+    if len(values) == 1 and isinstance(values[0], (list, tuple)):
+        values = values[0]
+    return list(values)
+
+
+class LocalCalls:
+    def _local(self, call, outcome):
+        self.journal.log("debug", "%s: %s" % (call, outcome["reason"]))
+        return outcome
+
+    def _bad(self, call, reason):
+        self.journal.log("warn", "%s ignored: %s" % (call, reason))
+        return dropped(reason)
+
+    # -- alias -------------------------------------------------------------
+    def alias(self, *args):
+        """``alias(to, [from], [options], [callback])``: Totango has no alias; listeners still hear it."""
+        message = arguments.alias(list(args))
+        self.emitter.emit("alias", *emitted(message))
+        if message["callback"] is not None:
+            self._run_callback(message["callback"])
+        return self._local(describe("alias", args), unsupported("Totango has no alias: nothing sent"))
+
+    # -- events ------------------------------------------------------------
+    def on(self, event=None, function=None):
+        """Call ``function`` with analytics.js's arguments each time ``event`` is emitted."""
+        return self._listen("on", event, function)
+
+    def once(self, event=None, function=None):
+        """``on``, for the next emission only."""
+        return self._listen("once", event, function)
+
+    def _listen(self, kind, event, function):
+        call = describe(kind, [event])
+        if not isinstance(event, str) or not callable(function):
+            return self._bad(call, "needs an event name and a function")
+        self.emitter.on(event, function, kind == "once")
+        return self._local(call, local("listening to %s" % event))
+
+    def off(self, event=None, function=None):
+        """Stop calling ``function`` (every listener when not given) for ``event``."""
+        removed = self.emitter.off(event, function)
+        return self._local(describe("off", [event]), local("%d listener(s) removed" % removed))
+
+    # -- links and forms ---------------------------------------------------
+    def trackLink(self, elements=None, event=None, properties=None):  # noqa: N802
+        """Track ``event`` on each click of the links (no navigation delay: the queue persists)."""
+        return self._bind("trackLink", "click", elements, event, properties)
+
+    def trackForm(self, elements=None, event=None, properties=None):  # noqa: N802
+        """Track ``event`` on each submit of the forms."""
+        return self._bind("trackForm", "submit", elements, event, properties)
+
+    trackClick = trackLink  # noqa: N815  (analytics.js classic's older names)
+    trackSubmit = trackForm  # noqa: N815
+
+    def _bind(self, kind, dom_event, elements, event, properties):
+        call = describe(kind, [event] if isinstance(event, str) else [])
+        if self.settings is None:
+            self._pending.append((kind, [elements, event, properties]))
+            return held("waiting for load()")
+        if not (isinstance(event, str) or callable(event)):
+            return self._bad(call, "needs an event name (or a function of the element)")
+        if self.ports.get("links") is None:
+            return self._local(call, unsupported("no page here: there are no elements to bind"))
+
+        def handler(element):
+            try:
+                name = event(element) if callable(event) else event
+                given = properties(element) if callable(properties) else properties
+            except Exception as error:
+                self.journal.log("error", "%s: a function given raised %s" % (call, error))
+                return
+            self.track(name, given)
+
+        try:
+            count = self.ports["links"].bind(elements, dom_event, handler)
+        except Exception as error:
+            return self._bad(call, "could not bind: %s" % error)
+        return self._local(call, local("tracks each %s of %d element(s)" % (dom_event, count)))
+
+    # -- settings of the call path -------------------------------------------
+    def timeout(self, milliseconds=None):
+        """Accepted: callbacks never wait for the network here, each runs once its call is handled."""
+        self.callback_timeout = milliseconds
+        return self._local(describe("timeout", [milliseconds]),
+                           local("callbacks run once their call is handled; no timeout is needed"))
+
+    def setAnonymousId(self, anonymous_id=None):  # noqa: N802
+        """Set the anonymous id (``ajs_anonymous_id``), as analytics.js."""
+        call = describe("setAnonymousId", [anonymous_id])
+        if self.settings is None:
+            self._pending.append(("setAnonymousId", [anonymous_id]))
+            return held("waiting for load()")
+        value, error = to_id(anonymous_id, "anonymous")
+        if error:
+            return self._bad(call, error)
+        self.identity.set_anonymous_id(value)
+        return self._local(call, local("anonymous id set"))
+
+    def addSourceMiddleware(self, function=None):  # noqa: N802
+        """Run ``function`` on every call before any destination; it may change or drop the call."""
+        if not callable(function):
+            return self._bad("addSourceMiddleware()", "needs a function, got %s" % type_name(function))
+        self.middleware.source.append(function)
+        return self._local("addSourceMiddleware()", local("source middleware added"))
+
+    def addDestinationMiddleware(self, name=None, *functions):  # noqa: N802
+        """Run the functions on every call before destination ``name``; they may change or drop it."""
+        functions = _functions(functions)
+        call = describe("addDestinationMiddleware", [name])
+        if not isinstance(name, str) or not functions or not all(callable(f) for f in functions):
+            return self._bad(call, "needs a destination name and functions")
+        if name not in [d.name for d in self.destinations]:
+            self.journal.log("warn", "%s: no destination is named %s" % (call, name))
+        self.middleware.add_destination(name, functions)
+        return self._local(call, local("%d middleware(s) added for %s" % (len(functions), name)))
+
+    def register(self, *plugins):
+        """Accepted: analytics-next plugins are not run."""
+        return self._local("register()", unsupported(NO_PLUGINS))
+
+    def deregister(self, *names):
+        """Accepted: there are no registered plugins to remove."""
+        return self._local("deregister()", unsupported(NO_PLUGINS))

@@ -1,0 +1,7 @@
+"""``python -m totango_py.server``: the backfill command line (see cli.py)."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
