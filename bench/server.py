@@ -57,7 +57,7 @@ def parse_args(argv):
                         help="totango_py calls per run with the receiver 20 ms away (default 2,000)")
     parser.add_argument("--far-pypi-events", type=int, default=200,
                         help="PyPI totango calls per run with the receiver 20 ms away (default 200)")
-    parser.add_argument("--workers", type=int, default=8, help="totango_py worker threads (default 8, the default)")
+    parser.add_argument("--workers", type=int, default=16, help="totango_py worker threads (default 16, the default)")
     parser.add_argument("--wait-idle", type=float, default=300.0,
                         help="wait up to this many seconds for other processes to leave the CPU (default 300)")
     parser.add_argument("--quick", action="store_true", help="1 run, 5,000/500 events, 100,000-call burst; "

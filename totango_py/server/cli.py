@@ -30,7 +30,7 @@ def parse_args(argv):
     send.add_argument("--service-id", required=True, help="your Totango service id, e.g. SP-1234-56")
     send.add_argument("--region", default="us", choices=sorted(ENDPOINTS), help="Totango region (default us)")
     send.add_argument("--endpoint", help="receiver URL instead of the region's (e.g. a local emulator)")
-    send.add_argument("--concurrency", type=int, default=8, help="connections sending at once (default 8)")
+    send.add_argument("--concurrency", type=int, default=16, help="connections sending at once (default 16)")
     send.add_argument("--retries", type=int, default=5, help="retries per pixel (default 5)")
     send.add_argument("--failed", metavar="FILE", help="write messages that failed after retries here (JSON lines)")
     send.add_argument("--dry-run", action="store_true", help="check every line and print the pixels; send nothing")

@@ -33,7 +33,7 @@ class Client:
     """One Totango service. Thread-safe; create one per process and share it."""
 
     def __init__(self, service_id, region="us", endpoint=None, endpoints=None, default_plan="Free",
-                 track_named_pages=True, track_categorized_pages=True, workers=8, max_queue_size=10000,
+                 track_named_pages=True, track_categorized_pages=True, workers=16, max_queue_size=10000,
                  retries=5, backoff_factor=0.5, backoff_jitter=0.5, retry_after_max=60, read_retries=None,
                  timeout=(5.0, 10.0), max_url_length=MAX_URL_LENGTH, on_error=None, sync_mode=False):
         self.settings = settings_module.validate({
