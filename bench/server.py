@@ -32,6 +32,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from cpu import CpuWatch, wait_for_quiet  # noqa: E402
+from server_ceiling import ceiling  # noqa: E402
 from server_receiver import Receiver  # noqa: E402
 from server_report import print_report, write_doc  # noqa: E402
 
@@ -131,6 +132,8 @@ def summarise(raw, burst):
     tenth = samples[max(1, len(samples) // 10)]
     return {
         "local": compare(raw["local"]), "far": compare(raw["far"]),
+        "ceiling": {"median": statistics.median(raw["ceiling"]), "min": min(raw["ceiling"]),
+                    "max": max(raw["ceiling"]), "n": len(raw["ceiling"])},
         "burst": {"events": burst["events"], "call_us_mean": burst["call_us_mean"],
                   "rss_mb_start": samples[0][1] / 1024.0, "rss_mb_at_10pct": tenth[1] / 1024.0,
                   "rss_mb_end": samples[-1][1] / 1024.0, "peak_rss_mb": burst["peak_rss_kb"] / 1024.0,
@@ -165,6 +168,10 @@ def main(argv=None):
                 order = [("ours", sys.executable, events), ("pypi", pypi, pypi_events)]
                 for kind, python, count in (order if run % 2 == 0 else order[::-1]):
                     results["raw"][scenario][kind].append(measure(python, kind, receiver, count, args.workers, run))
+    with Receiver() as receiver:
+        log("the receiver's own ceiling …")
+        results["raw"]["ceiling"] = [ceiling(receiver) for _ in range(args.runs)]
+        log("the receiver's own ceiling: %.0f pixels/s" % statistics.median(results["raw"]["ceiling"]))
     with Receiver() as receiver:
         log("burst of %d calls …" % args.burst)
         burst = load(sys.executable, "burst", receiver, args.burst, args.workers)

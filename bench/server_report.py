@@ -56,6 +56,18 @@ def burst_text(results):
                      growth=b["growth_mb_after_10pct"], peak=b["peak_rss_mb"])
 
 
+def ceiling_text(results):
+    s = results["summary"]
+    if "ceiling" not in s:
+        return ""
+    top = s["ceiling"]["median"]
+    return ("The receiver's own ceiling on this machine (bare keep-alive `http.client` clients in 2 processes, "
+            "nothing else): {top:,.0f} pixels/s ({low:,.0f}–{high:,.0f}). No client delivers more on loopback, so "
+            "with the receiver answering at once the events/s ratio to PyPI totango cannot exceed ×{most:.1f} here."
+            ).format(top=top, low=s["ceiling"]["min"], high=s["ceiling"]["max"],
+                     most=top / s["local"]["pypi"]["events_per_s"]["median"])
+
+
 def targets(results):
     s = results["summary"]
     checks = [
@@ -98,6 +110,8 @@ def section(results):
         "",
         burst_text(results),
         "",
+        ceiling_text(results),
+        "",
         targets(results),
         "",
         "Both clients send the same `track` calls (user, account, activity, module: one pixel each) from one "
@@ -119,6 +133,8 @@ def print_report(results):
     print(table(results))
     print()
     print(burst_text(results))
+    print()
+    print(ceiling_text(results))
     print()
     print(targets(results))
 
