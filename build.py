@@ -56,6 +56,8 @@ MPY_FLAGS = ["-O3"]
 # Vendored Emscripten glue shipped with Node support, assertions and long names: made
 # browser-only, assertion-free and mangled here, where it pays.
 GLUE = ("micropython.mjs",)
+# The modules only analytics.js's rarer methods need (vocabulary.LATER_METHODS): a bundle of their own.
+LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware")
 SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 GLUE_PATCHES = [
     # Its Node test made false: terser drops the Node branches.
@@ -283,9 +285,25 @@ def own_keys_only(name, source):
 PAGE_SAFETY = {"micropython.mjs": own_module_global, "pyodide.asm.mjs": own_keys_only}
 
 
+def split_later(package):
+    """The package's files as (first, later): later holds the modules of ``vocabulary.LATER_METHODS``,
+    which the tag fetches only when a page first makes such a call."""
+    first = {path: data for path, data in package.items() if path.rsplit(".", 1)[0] not in LATER_MODULES}
+    return first, {path: data for path, data in package.items() if path not in first}
+
+
+def write_bundle(tag_dir, runtime_name, stem, files):
+    """One zip of the package's files under its content-hashed name; that name, relative to the tag folder."""
+    package = python_bundle(files)
+    name = "%s/%s.%s.zip" % (runtime_name, stem, content_hash(package))
+    write_bytes(os.path.join(tag_dir, name), package)
+    return name
+
+
 def build_tag(tag_dir, tag_path):
     """The tag folder: stable snippet and PyScript configs, everything they load under hashed
-    names (``boot.<hash>.js``, ``<runtime>/<hash>/``, ``<runtime>/totango_py.<hash>.zip``), and
+    names (``boot.<hash>.js``, ``<runtime>/<hash>/``, ``<runtime>/totango_py.<hash>.zip`` and
+    ``totango_py-later.<hash>.zip``), and
     ``files.json`` naming them."""
     sources = python_sources()
     packages = {"mpy": compile_mpy(sources), "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
@@ -295,14 +313,15 @@ def build_tag(tag_dir, tag_path):
         folder = "%s/%s/" % (name, content_hash(*[n.encode() + b"\0" + files[n] for n in sorted(files)]))
         for file_name, data in files.items():
             write_bytes(os.path.join(tag_dir, folder, file_name), data)
-        package = python_bundle(packages[runtime["format"]])
-        bundle = "%s/totango_py.%s.zip" % (name, content_hash(package))
-        write_bytes(os.path.join(tag_dir, bundle), package)
-        layout["runtimes"][name] = {"folder": folder, "bundle": bundle,
+        first, later = split_later(packages[runtime["format"]])
+        bundle, later = [write_bundle(tag_dir, name, stem, files) for stem, files in
+                         (("totango_py", first), ("totango_py-later", later))]
+        layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
-        config = {"interpreter": tag_path + folder + runtime["module"], "files": {tag_path + bundle: "./*"}}
+        config = {"interpreter": tag_path + folder + runtime["module"],
+                  "files": {tag_path + bundle: "./*", tag_path + later: "./*"}}
         write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
-    where = {name: {"folder": r["folder"], "bundle": r["bundle"]} for name, r in layout["runtimes"].items()}
+    where = {name: {key: r[key] for key in ("folder", "bundle", "later")} for name, r in layout["runtimes"].items()}
     boot = minify(tag_script("boot.js", {"runtimes": where}).encode("utf-8"))
     layout["boot"] = "boot.%s.js" % content_hash(boot)
     layout["stable"] = list(STABLE)

@@ -34,12 +34,19 @@ def test_versions_manifest_matches_files():
 
 
 def test_bundles_hold_the_package_and_no_tests():
+    """Each runtime's two zips hold the whole package between them: the later one exactly the
+    modules of the later methods."""
     for runtime, suffix in (("pyodide", ".py"), ("micropython", ".mpy")):
-        with zipfile.ZipFile(os.path.join(DIST, "tag", layout()["runtimes"][runtime]["bundle"])) as archive:
-            names = archive.namelist()
-            assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
-        assert "totango_py/__init__" + suffix in names and "totango_py/browser/tag" + suffix in names
-        assert all(name.startswith("totango_py/") and name.endswith(suffix) for name in names)
+        names = {}
+        for which in ("bundle", "later"):
+            with zipfile.ZipFile(os.path.join(DIST, "tag", layout()["runtimes"][runtime][which])) as archive:
+                names[which] = archive.namelist()
+                assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+        everything = names["bundle"] + names["later"]
+        assert "totango_py/__init__" + suffix in names["bundle"] and "totango_py/browser/tag" + suffix in names["bundle"]
+        assert sorted(names["later"]) == sorted(module + suffix for module in build.LATER_MODULES)
+        assert sorted(everything) == sorted(path[:-3] + suffix for path in build.python_sources())
+        assert all(name.startswith("totango_py/") and name.endswith(suffix) for name in everything)
 
 
 def test_every_fetched_file_has_a_content_hashed_name():
@@ -47,6 +54,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
     tag = os.path.join(DIST, "tag")
     built = layout()
     fetched = [built["boot"]] + [path for runtime in built["runtimes"].values() for _, path in runtime["preload"]]
+    fetched += [runtime["later"] for runtime in built["runtimes"].values()]
     for path in fetched:
         with open(os.path.join(tag, path), "rb") as handle:
             data = handle.read()
@@ -64,7 +72,10 @@ def test_every_fetched_file_has_a_content_hashed_name():
         assert runtime["folder"].rstrip("/").rsplit("/", 1)[1] == build.content_hash(*parts)
     with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
         snippet = handle.read()
-    assert built["boot"] in snippet and all(path in snippet for path in fetched)
+    assert built["boot"] in snippet and all(path in snippet for path in fetched if "-later." not in path)
+    with open(os.path.join(tag, built["boot"]), encoding="utf-8") as handle:
+        boot = handle.read()
+    assert all(runtime["later"] in boot for runtime in built["runtimes"].values())  # boot.js fetches it
     unhashed = [name for name in os.listdir(tag) if os.path.isfile(os.path.join(tag, name))
                 and not name.endswith((".gz", ".br")) and name not in built["stable"] and name != built["boot"]]
     assert unhashed == []
@@ -130,9 +141,9 @@ def test_javascript_carries_the_shared_vocabulary():
         assert "@vocabulary" not in text
     values = vocabulary.for_javascript()
     built = layout()
-    where = {name: {"folder": r["folder"], "bundle": r["bundle"]} for name, r in built["runtimes"].items()}
+    where = {name: {key: r[key] for key in ("folder", "bundle", "later")} for name, r in built["runtimes"].items()}
     boot = build.tag_script("boot.js", {"runtimes": where})
-    for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes"):
+    for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes", "laterMethods"):
         assert json.dumps(values[key], separators=(",", ":")) in boot, key
     with open(os.path.join(DIST, "tag", built["boot"]), "rb") as handle:
         assert handle.read() == build.minify(boot.encode("utf-8"))  # the shipped file is that, minified

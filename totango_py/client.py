@@ -7,23 +7,21 @@ Nothing here raises into the caller except ``load`` with bad settings.
 """
 
 from . import arguments, events
-from .emitter import Emitter, emitted
 from .journal import Journal, describe
-from .local_calls import LocalCalls
-from .middleware import Middleware
 from .ownership import Owner
 from .ports import ListLogger, MemoryStorage, combine, dropped, held, local
 from .settings import SettingsError
 from .state import Identity, View
 from .values import type_name
-from .vocabulary import QUEUED_METHODS
+from .vocabulary import LATER_METHODS, QUEUED_METHODS
 
 _PORTS = ("storage", "transport", "logger", "context", "lifecycle", "links", "owner")
 
 
-class Analytics(LocalCalls):
+class Analytics:
     """analytics.js-style API. Ports (see ``ports``) default to in-memory ones;
-    ``port_factory`` returns those not given, at ``load`` (the page's, in a browser)."""
+    ``port_factory`` returns those not given, at ``load`` (the page's, in a browser).
+    analytics.js's other methods (``LATER_METHODS``) are in ``local_calls``."""
 
     def __init__(self, destinations=(), port_factory=None, **ports):
         unknown = set(ports) - set(_PORTS)
@@ -36,12 +34,30 @@ class Analytics(LocalCalls):
         self.identity = None
         self.journal = Journal()
         self.owner = None
-        self.emitter = Emitter(self.journal)
-        self.middleware = Middleware()
+        self.emitter = None      # an Emitter once on() / once() is called
+        self.middleware = None   # a Middleware once one is added
         self.callback_timeout = None
         self._pending = []
         self._ready_callbacks = []
         self._ready = set()
+
+    def __getattr__(self, name):
+        """analytics.js's other methods, imported on their first use: a page that never calls
+        them never downloads them (the tag fetches their bundle before handing such a call over)."""
+        if name in LATER_METHODS:
+            from .local_calls import LocalCalls
+
+            method = getattr(LocalCalls, name)
+            return lambda *args, **kwargs: method(self, *args, **kwargs)
+        raise AttributeError(name)
+
+    def _local(self, call, outcome):
+        self.journal.log("debug", "%s: %s" % (call, outcome["reason"]))
+        return outcome
+
+    def _bad(self, call, reason):
+        self.journal.log("warn", "%s ignored: %s" % (call, reason))
+        return dropped(reason)
 
     # -- lifecycle -------------------------------------------------------
     def load(self, settings=None, **more):
@@ -76,7 +92,8 @@ class Analytics(LocalCalls):
                 callbacks, self._ready_callbacks = self._ready_callbacks, []
                 for callback in callbacks:
                     self._run_callback(callback)
-                self.emitter.emit("ready")
+                if self.emitter is not None:
+                    self.emitter.emit("ready")
         return ready
 
     def is_ready(self):
@@ -145,8 +162,8 @@ class Analytics(LocalCalls):
         try:
             fields = events.fields(message, call, self.identity, self.ports["context"], self.journal)
             outcome = self._hand(message, call, fields)
-            if not isinstance(fields, str):
-                self.emitter.emit(kind, *emitted(message))
+            if self.emitter is not None and not isinstance(fields, str):
+                self.emitter.emit_call(kind, message)
         except Exception as error:  # a bug must never reach the host page
             outcome = self._drop(call, "internal error: %s: %s" % (type(error).__name__, error))
         if message["callback"] is not None:
@@ -171,7 +188,8 @@ class Analytics(LocalCalls):
                  "userId": self.identity.user.id, "groupId": self.identity.group.id,
                  "anonymousId": self.identity.anonymous_id}
         event.update(fields)
-        event = self.middleware.run_source(event)
+        if self.middleware is not None:
+            event = self.middleware.run_source(event)
         if event is None:
             return self._drop(call, "a source middleware did not call next()")
         outcomes = {}
@@ -181,8 +199,9 @@ class Analytics(LocalCalls):
                 self.journal.log("debug", "%s: not sent to %s: disabled for this call" % (call, name))
                 outcomes[name] = {"outcome": "disabled", "reason": "disabled for this call"}
                 continue
-            routed = self.middleware.run_destination(name, dict(event, integration=arguments.integration_options(
-                event["options"], name)))
+            routed = dict(event, integration=arguments.integration_options(event["options"], name))
+            if self.middleware is not None:
+                routed = self.middleware.run_destination(name, routed)
             try:
                 outcome = dropped("a destination middleware of %s did not call next()" % name) if routed is None \
                     else getattr(destination, message["type"])(routed)

@@ -38,6 +38,10 @@ class Emitter:
         self.listeners = kept
         return removed
 
+    def emit_call(self, kind, message):
+        """Emit a handled call with analytics.js's arguments."""
+        self.emit(kind, *emitted(message))
+
     def emit(self, event, *args):
         for entry in [e for e in self.listeners if e[0] == event]:
             if entry[2]:

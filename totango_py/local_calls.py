@@ -2,13 +2,16 @@
 whose work is done inside totango_py (listeners, middleware, link binding).
 
 Each is accepted, returns its outcome (``local`` or ``unsupported``, with the
-reason), is logged under ``debug(true)`` and never raises. Mixed into ``Analytics``.
+reason), is logged under ``debug(true)`` and never raises. ``Analytics`` finds
+these methods here on their first use (``vocabulary.LATER_METHODS``), so a page
+that never calls them never loads this module, ``emitter`` or ``middleware``.
 """
 
 from . import arguments
-from .emitter import emitted
+from .emitter import Emitter
 from .journal import describe
-from .ports import dropped, held, local, unsupported
+from .middleware import Middleware
+from .ports import held, local, unsupported
 from .values import to_id, type_name
 
 NO_PLUGINS = "analytics-next plugins are not run here; addSourceMiddleware changes or drops calls"
@@ -21,20 +24,25 @@ def _functions(values):
     return list(values)
 
 
+def _emitter(analytics):
+    if analytics.emitter is None:
+        analytics.emitter = Emitter(analytics.journal)
+    return analytics.emitter
+
+
+def _middleware(analytics):
+    if analytics.middleware is None:
+        analytics.middleware = Middleware()
+    return analytics.middleware
+
+
 class LocalCalls:
-    def _local(self, call, outcome):
-        self.journal.log("debug", "%s: %s" % (call, outcome["reason"]))
-        return outcome
-
-    def _bad(self, call, reason):
-        self.journal.log("warn", "%s ignored: %s" % (call, reason))
-        return dropped(reason)
-
     # -- alias -------------------------------------------------------------
     def alias(self, *args):
         """``alias(to, [from], [options], [callback])``: Totango has no alias; listeners still hear it."""
         message = arguments.alias(list(args))
-        self.emitter.emit("alias", *emitted(message))
+        if self.emitter is not None:
+            self.emitter.emit_call("alias", message)
         if message["callback"] is not None:
             self._run_callback(message["callback"])
         return self._local(describe("alias", args), unsupported("Totango has no alias: nothing sent"))
@@ -42,60 +50,28 @@ class LocalCalls:
     # -- events ------------------------------------------------------------
     def on(self, event=None, function=None):
         """Call ``function`` with analytics.js's arguments each time ``event`` is emitted."""
-        return self._listen("on", event, function)
+        return _listen(self, "on", event, function)
 
     def once(self, event=None, function=None):
         """``on``, for the next emission only."""
-        return self._listen("once", event, function)
-
-    def _listen(self, kind, event, function):
-        call = describe(kind, [event])
-        if not isinstance(event, str) or not callable(function):
-            return self._bad(call, "needs an event name and a function")
-        self.emitter.on(event, function, kind == "once")
-        return self._local(call, local("listening to %s" % event))
+        return _listen(self, "once", event, function)
 
     def off(self, event=None, function=None):
         """Stop calling ``function`` (every listener when not given) for ``event``."""
-        removed = self.emitter.off(event, function)
+        removed = 0 if self.emitter is None else self.emitter.off(event, function)
         return self._local(describe("off", [event]), local("%d listener(s) removed" % removed))
 
     # -- links and forms ---------------------------------------------------
     def trackLink(self, elements=None, event=None, properties=None):  # noqa: N802
         """Track ``event`` on each click of the links (no navigation delay: the queue persists)."""
-        return self._bind("trackLink", "click", elements, event, properties)
+        return _bind(self, "trackLink", "click", elements, event, properties)
 
     def trackForm(self, elements=None, event=None, properties=None):  # noqa: N802
         """Track ``event`` on each submit of the forms."""
-        return self._bind("trackForm", "submit", elements, event, properties)
+        return _bind(self, "trackForm", "submit", elements, event, properties)
 
     trackClick = trackLink  # noqa: N815  (analytics.js classic's older names)
     trackSubmit = trackForm  # noqa: N815
-
-    def _bind(self, kind, dom_event, elements, event, properties):
-        call = describe(kind, [event] if isinstance(event, str) else [])
-        if self.settings is None:
-            self._pending.append((kind, [elements, event, properties]))
-            return held("waiting for load()")
-        if not (isinstance(event, str) or callable(event)):
-            return self._bad(call, "needs an event name (or a function of the element)")
-        if self.ports.get("links") is None:
-            return self._local(call, unsupported("no page here: there are no elements to bind"))
-
-        def handler(element):
-            try:
-                name = event(element) if callable(event) else event
-                given = properties(element) if callable(properties) else properties
-            except Exception as error:
-                self.journal.log("error", "%s: a function given raised %s" % (call, error))
-                return
-            self.track(name, given)
-
-        try:
-            count = self.ports["links"].bind(elements, dom_event, handler)
-        except Exception as error:
-            return self._bad(call, "could not bind: %s" % error)
-        return self._local(call, local("tracks each %s of %d element(s)" % (dom_event, count)))
 
     # -- settings of the call path -------------------------------------------
     def timeout(self, milliseconds=None):
@@ -120,7 +96,7 @@ class LocalCalls:
         """Run ``function`` on every call before any destination; it may change or drop the call."""
         if not callable(function):
             return self._bad("addSourceMiddleware()", "needs a function, got %s" % type_name(function))
-        self.middleware.source.append(function)
+        _middleware(self).source.append(function)
         return self._local("addSourceMiddleware()", local("source middleware added"))
 
     def addDestinationMiddleware(self, name=None, *functions):  # noqa: N802
@@ -131,7 +107,7 @@ class LocalCalls:
             return self._bad(call, "needs a destination name and functions")
         if name not in [d.name for d in self.destinations]:
             self.journal.log("warn", "%s: no destination is named %s" % (call, name))
-        self.middleware.add_destination(name, functions)
+        _middleware(self).add_destination(name, functions)
         return self._local(call, local("%d middleware(s) added for %s" % (len(functions), name)))
 
     def register(self, *plugins):
@@ -141,3 +117,37 @@ class LocalCalls:
     def deregister(self, *names):
         """Accepted: there are no registered plugins to remove."""
         return self._local("deregister()", unsupported(NO_PLUGINS))
+
+
+def _listen(analytics, kind, event, function):
+    call = describe(kind, [event])
+    if not isinstance(event, str) or not callable(function):
+        return analytics._bad(call, "needs an event name and a function")
+    _emitter(analytics).on(event, function, kind == "once")
+    return analytics._local(call, local("listening to %s" % event))
+
+
+def _bind(analytics, kind, dom_event, elements, event, properties):
+    call = describe(kind, [event] if isinstance(event, str) else [])
+    if analytics.settings is None:
+        analytics._pending.append((kind, [elements, event, properties]))
+        return held("waiting for load()")
+    if not (isinstance(event, str) or callable(event)):
+        return analytics._bad(call, "needs an event name (or a function of the element)")
+    if analytics.ports.get("links") is None:
+        return analytics._local(call, unsupported("no page here: there are no elements to bind"))
+
+    def handler(element):
+        try:
+            name = event(element) if callable(event) else event
+            given = properties(element) if callable(properties) else properties
+        except Exception as error:
+            analytics.journal.log("error", "%s: a function given raised %s" % (call, error))
+            return
+        analytics.track(name, given)
+
+    try:
+        count = analytics.ports["links"].bind(elements, dom_event, handler)
+    except Exception as error:
+        return analytics._bad(call, "could not bind: %s" % error)
+    return analytics._local(call, local("tracks each %s of %d element(s)" % (dom_event, count)))

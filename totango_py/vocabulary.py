@@ -26,9 +26,13 @@ QUEUED_METHODS = ["identify", "group", "page", "track", "alias", "reset", "ready
 # Of those, the calls the snippet keeps in localStorage when the page is left
 # before Python took them (the others carry page functions or elements).
 KEPT_METHODS = ["identify", "group", "page", "track", "alias", "reset", "setAnonymousId"]
-# Of those, the ones whose first argument is page elements: they stay in
+# Of the queued methods, the ones whose first argument is page elements: they stay in
 # JavaScript and Python gets them by reference, like page functions.
 ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
+# Of the queued methods, those in ``local_calls`` (with ``emitter`` and ``middleware``): shipped in a
+# bundle of their own that the tag fetches on the first such call, so most pages never do.
+LATER_METHODS = ["alias", "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
+                 "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
 
 DEFAULT_RUNTIME = "micropython"
 # Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
@@ -57,6 +61,8 @@ RUNTIMES = {
         "indexURL": True,
         "format": "source",
         "pyscript": "py",
+        # Run after files are added to a folder Python has already imported from.
+        "afterFiles": "import importlib\nimportlib.invalidate_caches()",
     },
 }
 
@@ -71,6 +77,7 @@ def for_javascript():
         "queuedMethods": QUEUED_METHODS,
         "elementMethods": ELEMENT_METHODS,
         "keptMethods": KEPT_METHODS,
+        "laterMethods": LATER_METHODS,
         "userKeys": USER_KEYS,
         "groupKeys": GROUP_KEYS,
         "anonymousIdKey": ANONYMOUS_ID_KEY,
@@ -81,4 +88,4 @@ def for_javascript():
 
 
 # What boot.js needs of a runtime to start it.
-_STARTING = ("module", "start", "options", "indexURL")
+_STARTING = ("module", "start", "options", "indexURL", "afterFiles")

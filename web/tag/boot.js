@@ -18,6 +18,7 @@
   var FN = /*@vocabulary.callback*/null;
   var fns = [];
   var ELEMENT_METHODS = /*@vocabulary.elementMethods*/null;
+  var LATER_METHODS = /*@vocabulary.laterMethods*/null;
   var SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
   function validLooking(given) {
@@ -52,18 +53,12 @@
   }
 
   // Each call's Promise resolves with its outcome once Python has handled it:
-  // Python settles the calls it took, in the order it took them.
-  function settleEachCall() {
-    var taken = [], take = a._take;
-    a._take = function (max) {
-      for (var i = 0, n = Math.min(max || a.length, a.length); i < n; i++) taken.push(a[i] && a[i].done);
-      return take(max);
-    };
-    a._settle = function (outcomes) {
-      var list = JSON.parse(outcomes), done = taken.splice(0, list.length);
-      for (var i = 0; i < list.length; i++) if (done[i]) done[i](list[i]);
-    };
-  }
+  // _take notes the resolvers of the calls Python takes, _settle calls them in that order.
+  var taken = [];
+  a._settle = function (outcomes) {
+    var list = JSON.parse(outcomes), done = taken.splice(0, list.length);
+    for (var i = 0; i < list.length; i++) if (done[i]) done[i](list[i]);
+  };
 
   // After a failed start the queue is kept for the next page: each Promise says so.
   function holdAll(reason) {
@@ -222,11 +217,9 @@
   // (or, with keepFns false, left out). An argument that cannot be read at all
   // (a proxy whose traps throw) drops this call alone: {SKIP: why, method}.
   function encodeCall(call, keepFns) {
-    var name = "?";
     try {
       if (!isArray(call) || typeof call[0] !== "string") throw new ErrorType("not an analytics call");
-      name = call[0];
-      var out = [quote(name)], budget = { left: MAX_ITEMS };
+      var out = [quote(call[0])], budget = { left: MAX_ITEMS };
       for (var i = 1; i < call.length; i++) {
         var arg = call[i];
         if (typeof arg === "function") {
@@ -240,25 +233,36 @@
       }
       return "[" + out.join(",") + "]";
     } catch (e) {
-      var drop = {}, shown = [], plain = { string: 1, number: 1, boolean: 1 };
-      drop[SKIP] = "its arguments could not be read: " + reason(e);
-      drop.method = name;
-      // Its leading plain arguments (an event name, an id) name it in status().
-      for (var j = 1; j < call.length && (call[j] === null || plain[typeof call[j]]); j++) {
-        shown.push(typeof call[j] === "string" ? slice.call(call[j], 0, 100) : call[j]);
-      }
-      drop.args = shown;
-      return write(drop, [], { left: 20 });
+      return droppedCall(call, "its arguments could not be read: " + reason(e));
     }
+  }
+  // A call Python only reports as dropped: {SKIP: why, method, args}, its leading
+  // plain arguments (an event name, an id) naming it in status().
+  function droppedCall(call, why) {
+    var drop = {}, shown = [], plain = { string: 1, number: 1, boolean: 1 };
+    drop[SKIP] = why;
+    drop.method = isArray(call) && typeof call[0] === "string" ? call[0] : "?";
+    for (var j = 1; isArray(call) && j < call.length && (call[j] === null || plain[typeof call[j]]); j++) {
+      shown.push(typeof call[j] === "string" ? slice.call(call[j], 0, 100) : call[j]);
+    }
+    drop.args = shown;
+    return write(drop, [], { left: 20 });
   }
   a._encodeCall = encodeCall;
 
   // Up to max calls, each encoded on its own, as one JSON list; they leave the
-  // queue only once encoded, so nothing is lost to a throwing value.
+  // queue only once encoded, so nothing is lost to a throwing value. A call of a
+  // later method waits, with every call after it, until its bundle is in.
   a._take = function (max) {
     var count = Math.min(max || a.length, a.length), out = [];
-    for (var i = 0; i < count; i++) out.push(encodeCall(a[i], true));
-    a.splice(0, count);
+    for (var i = 0; i < count; i++) {
+      var isLater = a[i] && LATER_METHODS.indexOf(a[i][0]) >= 0;
+      if (isLater && !later.done) { later.load(); break; }
+      taken.push(a[i] && a[i].done);
+      out.push(isLater && later.failed ? droppedCall(a[i], "its code could not be loaded: " + later.failed)
+                                       : encodeCall(a[i], true));
+    }
+    a.splice(0, i);
     return "[" + out.join(",") + "]";
   };
   // A page function (or page elements) sent by reference: Python takes it once and keeps it.
@@ -268,7 +272,6 @@
     return fn;
   };
   byReference();
-  settleEachCall();
   // Python on MicroPython cannot catch a JS exception: risky calls go through this.
   a._guard = function (t, n, args) {
     try { return { ok: true, value: t[n].apply(t, args) }; }
@@ -340,10 +343,13 @@
   }
   // The package: a zip of stored entries (.mpy bytecode for MicroPython, .py sources
   // for Pyodide); the snippet has already asked for it.
-  var bundle = fetch(base + WHERE[runtime].bundle).then(function (r) {
-    if (!r.ok) throw new Error(WHERE[runtime].bundle + ": HTTP " + r.status);
-    return r.arrayBuffer();
-  }).then(unzip);
+  var bundle = fetchZip(WHERE[runtime].bundle);
+  function fetchZip(name) {
+    return fetch(base + name).then(function (r) {
+      if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    }).then(unzip);
+  }
   function unzip(buffer) {
     var view = new DataView(buffer), names = new TextDecoder(), files = {}, at = 0;
     while (at + 30 <= buffer.byteLength && view.getUint32(at, true) === 0x04034b50) {
@@ -360,11 +366,8 @@
     if (RT.indexURL) options.indexURL = folder;
     return m[RT.start](options);
   });
-  Promise.all([interpreter, bundle]).then(function (loaded) {
-    var py = loaded[0], files = loaded[1];
-    times.runtimeReady = performance.now();
-    var root = "/totango_py_lib";
-    var made = {};
+  var root = "/totango_py_lib", made = {};
+  function writeFiles(py, files) {
     Object.keys(files).forEach(function (path) {
       var parts = (root + "/" + path).split("/");
       for (var i = 2; i < parts.length; i++) {
@@ -373,6 +376,28 @@
       }
       py.FS.writeFile(root + "/" + path, files[path]);
     });
+  }
+  // The bundle of the later methods, fetched on the first such call; the calls
+  // waiting for it go on once it is in (or, if it cannot be had, are dropped with why).
+  var later = { done: false, failed: null, started: false };
+  later.load = function () {
+    if (later.started) return;
+    later.started = true;
+    Promise.all([interpreter, fetchZip(WHERE[runtime].later)]).then(function (loaded) {
+      writeFiles(loaded[0], loaded[1]);
+      if (RT.afterFiles) loaded[0].runPython(RT.afterFiles);
+    }).catch(function (e) {
+      later.failed = reason(e);
+      report("could not load the code of " + LATER_METHODS.join(", ") + ": " + later.failed);
+    }).then(function () {
+      later.done = true;
+      a._kick();
+    });
+  };
+  Promise.all([interpreter, bundle]).then(function (loaded) {
+    var py = loaded[0];
+    times.runtimeReady = performance.now();
+    writeFiles(py, loaded[1]);
     times.filesWritten = performance.now();
     // Core, browser bridge, start: three short tasks rather than one long one.
     var steps = ["import sys\nsys.path.insert(0, '" + root + "')\nimport totango_py",
