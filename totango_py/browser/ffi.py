@@ -77,7 +77,11 @@ def put(target, name, value):
 
 
 def create_proxy(function):
-    """A JS function calling ``function`` that stays alive after the call (Pyodide needs it)."""
+    """A JS function calling ``function`` that stays alive after the call (Pyodide needs it).
+
+    Make it once and keep it for the page's life: a proxy JavaScript drops is
+    finalized at a later garbage collection, which runs JavaScript in this page,
+    and a page in the back/forward cache is evicted for that."""
     return _create_proxy(function)
 
 

@@ -20,6 +20,7 @@ class WebLocks:
         self._releases = []
         self._kept = []
         self._ignore = ffi.create_proxy(self._ignored)
+        self._keep = ffi.create_proxy(self._keep_resolver)
 
     def _ignored(self, *_):
         return None
@@ -46,7 +47,7 @@ class WebLocks:
 
     def _kept_until_release(self):
         """What a granted callback returns: the lock stays ours until ``release``."""
-        return js.Promise.new(ffi.create_proxy(self._keep_resolver))
+        return js.Promise.new(self._keep)
 
     def release(self):
         releases, self._releases = self._releases, []

@@ -56,12 +56,13 @@ class BrowserTransport:
         self._on_fail = None
         self._done = False
         self._timer = None
+        self._timed_out_js = ffi.create_proxy(self._timed_out)
         self.script = None
 
     def load(self, options, url, on_ready, on_fail):
         self._on_ready, self._on_fail = on_ready, on_fail
         self.set_options(options)
-        self._timer = ffi.call(js.window, "setTimeout", ffi.create_proxy(self._timed_out), _TIMEOUT_MS)
+        self._timer = ffi.call(js.window, "setTimeout", self._timed_out_js, _TIMEOUT_MS)
         existing = ffi.call(js.document, "getElementById", _SCRIPT_ID)
         if not ffi.is_none(existing):
             # Another copy of totango_py on this page (say, the tag and a PyScript
