@@ -6,6 +6,7 @@ from .ports import (ContextPort, Destination, LifecyclePort, LinksPort, LoggerPo
                     TransportPort)
 from .state import View
 
+# At run time the LocalCalls methods (vocabulary.LATER_METHODS) are found on first use, by __getattr__.
 class Analytics(LocalCalls):
     ports: dict[str, Any]
     destinations: list[Destination]
