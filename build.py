@@ -57,7 +57,7 @@ MPY_FLAGS = ["-O3"]
 # browser-only, assertion-free and mangled here, where it pays.
 GLUE = ("micropython.mjs",)
 # The modules only analytics.js's rarer methods need (vocabulary.LATER_METHODS): a bundle of their own.
-LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware", "totango_py/browser/links")
+LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware")
 SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 GLUE_PATCHES = [
     # Its Node test made false: terser drops the Node branches.

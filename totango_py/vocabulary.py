@@ -29,9 +29,8 @@ KEPT_METHODS = ["identify", "group", "page", "track", "alias", "reset", "setAnon
 # Of the queued methods, the ones whose first argument is page elements: they stay in
 # JavaScript and Python gets them by reference, like page functions.
 ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
-# Of the queued methods, those in ``local_calls`` (with ``emitter``, ``middleware`` and the
-# page's link binding, ``browser/links``): shipped in a bundle of their own that the tag
-# fetches on the first such call, so most pages never do.
+# Of the queued methods, those in ``local_calls`` (with ``emitter`` and ``middleware``): shipped in a
+# bundle of their own that the tag fetches on the first such call, so most pages never do.
 LATER_METHODS = ["alias", "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
 

@@ -4,6 +4,7 @@ from ..ownership import Owner
 from .console import ConsoleLogger
 from .context import page_context
 from .lifecycle import PageLifecycle
+from .links import PageLinks
 from .locks import page_locks
 from .storage import BrowserStorage
 from .transport import BrowserTransport
@@ -12,20 +13,6 @@ from .transport import BrowserTransport
 # The tag sets it to the name the snippet gave this tab (its queue kept at
 # pagehide is stored under that name); a PyScript app gets a name of its own.
 tab = None
-
-
-class _LinksOnUse:
-    """The links port, its module imported with the later methods that bind links (trackLink, trackForm)."""
-
-    def __init__(self, logger):
-        self._logger, self._links = logger, None
-
-    def bind(self, elements, dom_event, handler):
-        if self._links is None:
-            from .links import PageLinks
-
-            self._links = PageLinks(self._logger)
-        return self._links.bind(elements, dom_event, handler)
 
 
 def ports():
@@ -39,5 +26,5 @@ def ports():
         "context": page_context,
         "lifecycle": PageLifecycle(owner),
         "owner": owner,
-        "links": _LinksOnUse(logger),
+        "links": PageLinks(logger),
     }
