@@ -59,6 +59,8 @@ GLUE = ("micropython.mjs",)
 # The modules only analytics.js's rarer methods need (vocabulary.LATER_METHODS): a bundle of their own.
 LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware")
 SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
+_STRING = r'"(?:[^"\\]|\\.)*"'  # a "…" literal of the glue
+_TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no backquote)
 GLUE_PATCHES = [
     # Its Node test made false: terser drops the Node branches.
     ("Node support", re.compile(re.escape(
@@ -68,6 +70,68 @@ GLUE_PATCHES = [
     ("unexported-symbol traps", re.compile(
         r'\[(?:"[\w$]+",?)+\]\.forEach\((?:unexportedRuntimeSymbol|function\(sym\)\{unexportedRuntimeSymbol\(sym\)\})\)'),
      "0"),
+    # The rest of what ASSERTIONS added: each only turns a misuse or a broken engine into a
+    # message (terser's pure_funcs drops assert calls but keeps what their arguments read).
+    # Node / Safari / Firefox / Chrome minimum versions, thrown as text: engines older than
+    # those cannot parse the glue in the first place (??=, ?., class fields).
+    ("browser version checks", re.compile(
+        r'!function\(\)\{function humanReadableVersionToPacked\(.*?'
+        r'requires Chrome v\d+ \(detected v\$\{currentChromeVersion\}\)`\)\}\(\);'), ""),
+    # The stack cookie, written at start-up and checked twice then: it names a stack overflow
+    # during start-up. The stack itself is still set up (_emscripten_stack_init).
+    ("stack cookie check", re.compile(r'function checkStackCookie\(\)\{if\(!ABORT\)\{.*?\(address zero\)!"\)\}\}'),
+     "function checkStackCookie(){}"),
+    ("stack cookie", re.compile(
+        r'function stackCheckInit\(\)\{var max;_emscripten_stack_init\(\),assert\(.*?HEAPU32\[0\]=1668509029\}'),
+     "function stackCheckInit(){_emscripten_stack_init()}"),
+    # Module options set too late, not supported or long removed: loadMicroPython sets none of them.
+    ("late-option traps", re.compile(
+        r'function consumedModuleProp\(prop\)\{Object\.getOwnPropertyDescriptor\(Module,prop\)\|\|'
+        r'Object\.defineProperty\(Module,prop,\{configurable:!0,set\(\)\{abort\(' + _TEMPLATE + r'\)\}\}\)\}'),
+     "function consumedModuleProp(prop){}"),
+    ("unsupported-option check", re.compile(
+        r'prop="fetchSettings",Object\.getOwnPropertyDescriptor\(Module,prop\)&&abort\(' + _TEMPLATE + r'\),'), ""),
+    ("removed-option checks", re.compile(r'assert\(void 0===Module\.\w+,' + _STRING + r'\),'), ""),
+    ("unused option reads", re.compile(r'Module\.(\w+)&&Module\.\1,'), ""),
+    # Getters explaining that the factory's argument is not the module: here it is the same
+    # object (var Module=moduleArg), so the loop never defines one.
+    ("constructor-argument traps", re.compile(
+        r'for\(const prop of Object\.keys\(Module\)\)prop in moduleArg\|\|Object\.defineProperty\(moduleArg,prop,'
+        r'\{configurable:!0,get\(\)\{abort\(' + _TEMPLATE + r'\)\}\}\);'), ""),
+    # Stand-ins for the wasm exports until the wasm is instantiated, which only explain a call
+    # made before then (nothing calls one before: loadMicroPython awaits the module).
+    ("early-call traps", re.compile(r'(?:Module\._\w+=makeInvalidEarlyAccess\("\w+"\)[,;])+(?=var _fflush=)'), ""),
+    ("early-call stand-ins", re.compile(r'makeInvalidEarlyAccess\("\w+"\)'), "void 0"),
+    # Every browser engine is little-endian.
+    ("little-endian check", re.compile(
+        r'h16=new Int16Array\(1\),h8=new Int8Array\(h16\.buffer\),h16\[0\]=25459,115===h8\[0\]&&99===h8\[1\]\|\|'
+        r'abort\(' + _STRING + r'\);'), ""),
+    # FS methods Emscripten removed long ago, kept as aborts that name their replacement.
+    ("removed-FS-method notices", re.compile(
+        r',absolutePath\(\)\{abort\(' + _STRING + r'\)\}(?:,\w+\(\)\{abort\(' + _STRING + r'\)\})*'), ""),
+    # Console warnings on a malformed UTF-8 byte or code point; the conversions are unchanged.
+    ("UTF-8 warnings", re.compile(
+        r'(?:240!=\(248&u0\)|u>1114111)&&warnOnce\("Invalid U[^"]*"\+ptrToString\(u0?\)\+' + _STRING + r'\),'), ""),
+    # The command line for `node micropython.mjs`; the global loadMicroPython stays.
+    ("Node command line", re.compile(
+        r'if\(globalThis\.loadMicroPython=loadMicroPython,"object"==typeof process&&.*?\}\(\)\}(?=class PyProxy\{)'),
+     "globalThis.loadMicroPython=loadMicroPython;"),
+    # Advice printed when a wasm fetched from a file:// URL fails (the failure is still reported).
+    ("file-URL advice", re.compile(r',isFileURI\(binaryFile\)&&err\(' + _TEMPLATE + r'\)'), ""),
+    ("typed-array check", re.compile(r'assert\(globalThis\.Int32Array&&[^;]*?' + _STRING + r'\);'), ""),
+    # With Node off, a page that is neither a window nor a worker is the shell case: these
+    # throws cannot happen; the no-WebAssembly message precedes an error of its own.
+    ("environment checks", re.compile(
+        r'if\(!ENVIRONMENT_IS_WEB&&!ENVIRONMENT_IS_WORKER\)throw new Error\(' + _STRING + r'\);'
+        r'|if\(!globalThis\.window&&!globalThis\.WorkerGlobalScope\)throw new Error\(' + _STRING + r'\);'
+        r'|,globalThis\.WebAssembly\|\|err\(' + _STRING + r'\)'), ""),
+    # Messages when the heap cannot grow; the allocation still fails as before.
+    ("heap-growth messages", re.compile(
+        r'err\(`(?:Cannot enlarge memory|Failed to grow the heap|growMemory: Attempted)' + _TEMPLATE[1:] + r'\)'), "0"),
+    # Left over from asserts: a second table lookup per call through a function pointer, and
+    # a read of each export to check that it exists.
+    ("function-table check", re.compile(r',assert\(wasmTable\.get\(funcPtr\)==func,' + _STRING + r'\)'), ""),
+    ("export checks", re.compile(r'assert\(void 0!==wasmExports\.\w+,' + _STRING + r'\),'), ""),
 ]
 # Tag files whose names stay the same across builds (a host must not cache them for long).
 STABLE = ("snippet.js", "snippet.html", "files.json") + tuple(

@@ -114,6 +114,17 @@ def test_micropython_only_copy_stays_under_a_megabyte():
     assert total <= 1000000, total
 
 
+def test_every_glue_patch_still_applies():
+    """Each edit of MicroPython's vendored glue finds its text (the build only notes a miss)."""
+    name = "micropython.mjs"
+    with open(os.path.join(build.MODULES, "@micropython", "micropython-webassembly-pyscript", name),
+              encoding="utf-8") as handle:
+        text = build.PAGE_SAFETY[name](name, handle.read())
+    for what, pattern, replacement in build.GLUE_PATCHES:
+        text, count = pattern.subn(replacement, text)
+        assert count, what
+
+
 def test_every_generated_file_is_checked_and_clean():
     generated = build.generated_files(DIST)
     assert any(path.endswith(layout()["boot"]) for path in generated)
