@@ -132,6 +132,20 @@ GLUE_PATCHES = [
     # a read of each export to check that it exists.
     ("function-table check", re.compile(r',assert\(wasmTable\.get\(funcPtr\)==func,' + _STRING + r'\)'), ""),
     ("export checks", re.compile(r'assert\(void 0!==wasmExports\.\w+,' + _STRING + r'\),'), ""),
+    # FS features for Emscripten's file packager, which no caller uses (boot.js writes the
+    # package with FS.mkdir / FS.writeFile; PyScript uses mkdirTree, writeFile, mount, syncfs):
+    # lazy files read by synchronous XMLHttpRequest in chunks, and preloaded files with their
+    # run-dependency watcher. Each now throws, saying so.
+    ("lazy files", re.compile(
+        r'createLazyFile\(parent,name,url,canRead,canWrite\)\{class LazyUint8Array\{.*?'
+        r'node\.stream_ops=stream_ops,node\}(?=,absolutePath\(\)|\}\,SYSCALLS=)'),
+     'createLazyFile(){throw new Error("FS.createLazyFile is not included")}'),
+    ("lazy-file loading", re.compile(r'forceLoadFile\(obj\)\{if\(obj\.isDevice.*?throw new FS\.ErrnoError\(29\)\}\}(?=,createLazyFile)'),
+     'forceLoadFile(){throw new Error("FS.forceLoadFile is not included")}'),
+    ("file preloading", re.compile(
+        r'FS\.createPreloadedFile=\(parent,[^=]*\)=>\{FS_preloadFile\([^)]*\)\.then\(onload\)\.catch\(onerror\)\},'
+        r'FS\.preloadFile=FS_preloadFile,'),
+     'FS.createPreloadedFile=FS.preloadFile=()=>{throw new Error("FS preloading is not included")},'),
 ]
 # Tag files whose names stay the same across builds (a host must not cache them for long).
 STABLE = ("snippet.js", "snippet.html", "files.json") + tuple(
