@@ -59,6 +59,11 @@ GLUE = ("micropython.mjs",)
 # The modules only analytics.js's rarer methods need (vocabulary.LATER_METHODS): a bundle of their own.
 LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware")
 SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
+# Binaryen's passes for it: -Oz, then GUFA (whole-program flow analysis: constants and
+# unreachable code it proves) and -Oz again on what that leaves; the target_features
+# section is for tools, which engines ignore. Nothing here assumes anything about the
+# code (no --traps-never-happen, no --low-memory-unused).
+WASM_OPT = ["-Oz", "--gufa", "-Oz", "--strip-target-features"]
 _STRING = r'"(?:[^"\\]|\\.)*"'  # a "…" literal of the glue
 _TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no backquote)
 GLUE_PATCHES = [
@@ -230,17 +235,17 @@ def minify(source, module=False, pure=()):
 
 
 def shrink_wasm(data):
-    """A runtime's WebAssembly optimised for size by Binaryen's ``wasm-opt -Oz`` (an npm dev
-    dependency): MicroPython's published build is ≈12 % larger than it needs to be."""
+    """A runtime's WebAssembly optimised for size by Binaryen's ``wasm-opt`` (``WASM_OPT``; an
+    npm dev dependency): MicroPython's published build is ≈12 % larger than it needs to be."""
     def make(data):
         wasm_opt = os.path.join(MODULES, "binaryen", "bin", "wasm-opt")
         scratch = os.path.join(CACHE, "wasm-opt.tmp")
         os.makedirs(scratch, exist_ok=True)
         source, target = os.path.join(scratch, "in.wasm"), os.path.join(scratch, "out.wasm")
         write_bytes(source, data)
-        subprocess.run(["node", wasm_opt, "-Oz", source, "-o", target], check=True, capture_output=True)
+        subprocess.run(["node", wasm_opt] + WASM_OPT + [source, "-o", target], check=True, capture_output=True)
         return read_bytes(target)
-    return cached("wasm-opt-%s-Oz" % package_version("binaryen"), data, make)
+    return cached("wasm-opt-%s%s" % (package_version("binaryen"), "".join(WASM_OPT)), data, make)
 
 
 @timed("mpy-cross: compiling the package to MicroPython bytecode")
