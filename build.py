@@ -28,16 +28,13 @@ import zipfile
 from tools import cli
 from tools.install import MODULES, ensure_node_modules, ensure_venv, venv_python
 from tools.progress import log, run, step, timed
+from tools.runtimes import RUNTIMES, for_javascript, vocabulary  # the runtimes; the names web/tag/*.js shares with Python
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(ROOT, "dist")
 PYODIDE_WHEELS = os.path.join(ROOT, "tools", "pyodide-wheels.txt")
 PYODIDE_LOCK = "pyodide-lock.json"  # where Pyodide's packages are listed: micropip is added to it
 WHEEL_CACHE = os.path.join(ROOT, ".cache", "pyodide-wheels")
-sys.path.insert(0, os.path.join(ROOT, "totango_py"))
-import vocabulary  # noqa: E402  (the names web/tag/*.js shares with Python)
-
-del sys.path[0]
 DEFAULT_TRACKER_URL = vocabulary.DEFAULT_TRACKER_URL
 _PLACEHOLDER = re.compile(r"/\*@(vocabulary|build)\.(\w+)\*/null")
 COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt", ".zip")
@@ -154,7 +151,7 @@ GLUE_PATCHES = [
 ]
 # Tag files whose names stay the same across builds (a host must not cache them for long).
 STABLE = ("snippet.js", "snippet.html", "files.json") + tuple(
-    "pyscript-%s.json" % runtime["pyscript"] for runtime in vocabulary.RUNTIMES.values())
+    "pyscript-%s.json" % runtime["pyscript"] for runtime in RUNTIMES.values())
 _URL = re.compile(r"https?://[^\s\"'`)<>\\]+")
 
 
@@ -318,7 +315,7 @@ def tag_script(name, built=None):
     written in place of its placeholders."""
     with open(os.path.join(ROOT, "web", "tag", name), encoding="utf-8") as handle:
         source = handle.read()
-    values = {"vocabulary": vocabulary.for_javascript(), "build": built or {}}
+    values = {"vocabulary": for_javascript(), "build": built or {}}
 
     def value(match):
         family, key = match.group(1), match.group(2)
@@ -391,7 +388,7 @@ def build_tag(tag_dir, tag_path):
     sources = python_sources()
     packages = {"mpy": compile_mpy(sources), "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
     layout = {"runtimes": {}}
-    for name, runtime in vocabulary.RUNTIMES.items():
+    for name, runtime in RUNTIMES.items():
         files = runtime_files(runtime)
         folder = "%s/%s/" % (name, content_hash(*[n.encode() + b"\0" + files[n] for n in sorted(files)]))
         for file_name, data in files.items():
@@ -499,7 +496,7 @@ def manifest(root):
             if name.endswith((".gz", ".br")) or path.endswith("versions.json"):
                 continue
             files[os.path.relpath(path, root).replace(os.sep, "/")] = hashlib.sha256(read_bytes(path)).hexdigest()
-    packages = [runtime["package"] for runtime in vocabulary.RUNTIMES.values()] + ["@pyscript/core"]
+    packages = [runtime["package"] for runtime in RUNTIMES.values()] + ["@pyscript/core"]
     versions = {name: package_version(name) for name in packages}
     return {"versions": versions, "files": dict(sorted(files.items()))}
 
@@ -509,7 +506,7 @@ def generated_files(root):
     out = []
     for folder, _, names in os.walk(root):
         rel = os.path.relpath(folder, root).replace(os.sep, "/")
-        if rel.startswith(tuple("tag/" + name for name in vocabulary.RUNTIMES) + ("pyscript",)):
+        if rel.startswith(tuple("tag/" + name for name in RUNTIMES) + ("pyscript",)):
             continue
         out += [os.path.join(folder, n) for n in names if n.endswith((".html", ".js", ".json", ".toml", ".py"))]
     return out

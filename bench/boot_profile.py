@@ -9,7 +9,7 @@ import os
 import time
 
 from receiver import last_seq, wait_activities
-from totango_py import vocabulary  # bench.py puts the project root on sys.path
+from tools.runtimes import for_javascript  # bench.py puts the project root on sys.path
 from settings import COLLECTOR, DIST_TAG, MPY, PYO, ROOT, boot_timeout_s, log
 from stats import summarise, summary
 
@@ -37,7 +37,7 @@ RUN_IN_OWN_INTERPRETER = """async ({runtime, code, layout}) => {
   py.FS.writeFile("/profile/totango_py/browser/__init__.py", "");
   py.runPython(code);
   return window.__bench_imports;
-}""" % json.dumps(vocabulary.for_javascript()["runtimes"])
+}""" % json.dumps(for_javascript()["runtimes"])
 
 # Import time of each module, in dependency order (each after what it imports), as shipped.
 IMPORT_TIMES = r"""

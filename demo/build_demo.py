@@ -10,8 +10,8 @@ import os
 import shutil
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "totango_py"))
-import vocabulary  # noqa: E402  (the runtimes the tag offers)
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from tools.runtimes import RUNTIMES, vocabulary  # noqa: E402  (the runtimes the tag offers)
 
 del sys.path[0]
 
@@ -48,7 +48,7 @@ PY_SCRIPTS = """<script>
 def config_js(settings):
     """``config.js``: where the pages send data (demo/serve.py rewrites it at start),
     and the runtimes the tag offers, from the package's own table."""
-    runtimes = {name: {"label": r["label"], "pyscript": r["pyscript"]} for name, r in vocabulary.RUNTIMES.items()}
+    runtimes = {name: {"label": r["label"], "pyscript": r["pyscript"]} for name, r in RUNTIMES.items()}
     return ("/* Where the demo sends data (demo/serve.py rewrites this at start). */\n"
             "window.DEMO_CONFIG = %s;\nwindow.DEMO_RUNTIMES = %s;\nwindow.DEMO_DEFAULT_RUNTIME = %s;\n"
             % (json.dumps(settings), json.dumps(runtimes), json.dumps(vocabulary.DEFAULT_RUNTIME)))

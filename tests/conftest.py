@@ -18,7 +18,7 @@ from totango_py import vocabulary  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DIST = os.path.join(ROOT, "dist")
-RUNTIMES = list(vocabulary.RUNTIMES)
+RUNTIMES = list(vocabulary.RUNTIME_NAMES)
 
 
 @pytest.fixture(scope="session")

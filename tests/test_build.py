@@ -144,13 +144,13 @@ def test_absolute_url_fails_the_build(tmp_path):
 
 def test_javascript_carries_the_shared_vocabulary():
     """The built snippet and boot loader hold exactly the values Python uses."""
-    from totango_py import vocabulary
+    from tools.runtimes import for_javascript
 
     for name in ("snippet.js", layout()["boot"]):
         with open(os.path.join(DIST, "tag", name), encoding="utf-8") as handle:
             text = handle.read()
         assert "@vocabulary" not in text
-    values = vocabulary.for_javascript()
+    values = for_javascript()
     built = layout()
     where = {name: {key: r[key] for key in ("folder", "bundle", "later")} for name, r in built["runtimes"].items()}
     boot = build.tag_script("boot.js", {"runtimes": where})

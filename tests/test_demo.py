@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from conftest import ROOT, RUNTIMES, vocabulary
+from conftest import ROOT, RUNTIMES
 from page_helpers import wait_status
+from tools.runtimes import RUNTIMES as TABLE
 
 USER, ACCOUNT = "u-1001", "initech"
 BOOT_MS = 90000
@@ -120,7 +121,7 @@ def test_walk_through(server, watched, output_path, runtime):
     assert "Pay invoice" in table and "Team" in table and "Initech" in table
     calls = watched.inner_text("#calls")
     assert "analytics.identify" in calls and "analytics.group" in calls and 'analytics.track("Pay invoice"' in calls
-    assert watched.inner_text("#stat-runtime") == vocabulary.RUNTIMES[runtime]["label"]
+    assert watched.inner_text("#stat-runtime") == TABLE[runtime]["label"]
     assert watched.inner_text("#stat-tracker") == "ready" and "s" in watched.inner_text("#stat-boot")
     assert watched.evaluate("analytics.status().runtime") == runtime
     watched.wait_for_timeout(1700)  # let the new-row highlight fade before the screenshot
@@ -171,7 +172,7 @@ def test_pyscript_app(server, watched, output_path, runtime):
         "n => [...document.querySelectorAll('#received .act')].filter(c => c.textContent !== '__heartbeat').length >= n",
         arg=len(expected))
     assert "analytics.track('Pay invoice'" in watched.inner_text("#calls")
-    assert watched.inner_text("#stat-runtime") == vocabulary.RUNTIMES[runtime]["label"]
+    assert watched.inner_text("#stat-runtime") == TABLE[runtime]["label"]
     os.makedirs(output_path, exist_ok=True)
     watched.screenshot(path=os.path.join(output_path, "demo-pyscript-%s.png" % runtime))
 

@@ -13,8 +13,9 @@ import zipfile
 
 import pytest
 
-from conftest import DIST, ROOT, vocabulary
+from conftest import DIST, ROOT
 from page_helpers import COLLECTOR, SERVICE_ID, activities, wait_pixels
+from tools.runtimes import RUNTIMES
 
 def readme_example():
     """The CPython example README.md gives (the Python block after "Outside a page")."""
@@ -199,7 +200,7 @@ def interpreter(script_type):
     name = {"mpy": "micropython", "py": "pyodide"}[script_type]
     with open(os.path.join(DIST, "tag", "files.json")) as handle:
         folder = json.load(handle)["runtimes"][name]["folder"]
-    return "/tag/" + folder + vocabulary.RUNTIMES[name]["module"]
+    return "/tag/" + folder + RUNTIMES[name]["module"]
 
 
 @pytest.mark.parametrize("script_type", ["mpy", "py"])

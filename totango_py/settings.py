@@ -7,7 +7,7 @@ A bad setting is a ``SettingsError`` at load, never a silent no-op.
 
 import re
 
-from .vocabulary import DEFAULT_RUNTIME, DEFAULT_TRACKER_URL, RUNTIMES
+from .vocabulary import DEFAULT_RUNTIME, DEFAULT_TRACKER_URL, RUNTIME_NAMES
 
 DEFAULTS = {
     "serviceId": None,
@@ -80,8 +80,9 @@ def validate(given):
         )
     if settings["region"] not in REGIONS:
         raise SettingsError("setting region must be one of %s, got %r" % (", ".join(REGIONS), settings["region"]))
-    if settings["runtime"] not in RUNTIMES:
-        raise SettingsError("setting runtime must be one of %s, got %r" % (", ".join(sorted(RUNTIMES)), settings["runtime"]))
+    if settings["runtime"] not in RUNTIME_NAMES:
+        raise SettingsError("setting runtime must be one of %s, got %r"
+                            % (", ".join(sorted(RUNTIME_NAMES)), settings["runtime"]))
     for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages"):
         _check_bool(name, settings[name])
     plan = settings["defaultPlan"]

@@ -1,6 +1,6 @@
 from typing import Any
 
-from .vocabulary import DEFAULT_TRACKER_URL as DEFAULT_TRACKER_URL, RUNTIMES as RUNTIMES
+from .vocabulary import DEFAULT_TRACKER_URL as DEFAULT_TRACKER_URL, RUNTIME_NAMES as RUNTIME_NAMES
 
 DEFAULTS: dict[str, Any]
 REGIONS: tuple[str, ...]

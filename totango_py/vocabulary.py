@@ -1,8 +1,9 @@
 """Names the JavaScript tag and Python share, written once.
 
 ``build.py`` writes these values into ``web/tag/*.js`` wherever a
-``/*@vocabulary.NAME*/null`` placeholder stands, so the two languages cannot
-drift apart. Plain data only: it runs in the page on MicroPython too.
+``/*@vocabulary.NAME*/null`` placeholder stands (``tools/runtimes.py`` names
+them for JavaScript), so the two languages cannot drift apart. Plain data only:
+it runs in the page on MicroPython too.
 """
 
 # Marks a value JavaScript could not pass over (a cycle, a function, a DOM node).
@@ -35,57 +36,6 @@ LATER_METHODS = ["alias", "on", "once", "off", "trackLink", "trackForm", "trackC
                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
 
 DEFAULT_RUNTIME = "micropython"
-# Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
-# module and function that start it with their options, and the form in which
-# it gets the totango_py package (``mpy``: precompiled bytecode; ``source``:
-# Python text). ``indexURL`` asks for the runtime folder's URL.
-RUNTIMES = {
-    "micropython": {
-        "label": "MicroPython",
-        "package": "@micropython/micropython-webassembly-pyscript",
-        "files": ["micropython.mjs", "micropython.wasm"],
-        "module": "micropython.mjs",
-        "start": "loadMicroPython",
-        "options": {"linebuffer": True},
-        "indexURL": False,
-        "format": "mpy",
-        "pyscript": "mpy",
-    },
-    "pyodide": {
-        "label": "Pyodide",
-        "package": "pyodide",
-        "files": ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
-        "module": "pyodide.mjs",
-        "start": "loadPyodide",
-        "options": {"packages": []},
-        "indexURL": True,
-        "format": "source",
-        "pyscript": "py",
-        # Run after files are added to a folder Python has already imported from.
-        "afterFiles": "import importlib\nimportlib.invalidate_caches()",
-    },
-}
-
-
-def for_javascript():
-    """The values JavaScript needs, by the names its placeholders use."""
-    return {
-        "skipped": SKIPPED,
-        "callback": CALLBACK,
-        "defaultTrackerUrl": DEFAULT_TRACKER_URL,
-        "queueKey": QUEUE_KEY,
-        "queuedMethods": QUEUED_METHODS,
-        "elementMethods": ELEMENT_METHODS,
-        "keptMethods": KEPT_METHODS,
-        "laterMethods": LATER_METHODS,
-        "userKeys": USER_KEYS,
-        "groupKeys": GROUP_KEYS,
-        "anonymousIdKey": ANONYMOUS_ID_KEY,
-        "defaultRuntime": DEFAULT_RUNTIME,
-        "runtimes": {name: {key: value for key, value in runtime.items() if key in _STARTING}
-                     for name, runtime in RUNTIMES.items()},
-    }
-
-
-# What boot.js needs of a runtime to start it.
-_STARTING = ("module", "start", "options", "indexURL", "afterFiles")
+# The interpreters the tag can boot. How each is built and started (npm package, files,
+# options) is the build's business: tools/runtimes.py, which the page never downloads.
+RUNTIME_NAMES = ("micropython", "pyodide")

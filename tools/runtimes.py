@@ -1,0 +1,70 @@
+"""The runtimes the tag can boot, as the build needs them, and the shared vocabulary as
+``web/tag/*.js`` names it.
+
+Build-side only (build.py, the demo, the tests, the benchmark): the page's Python knows
+just the runtimes' names, ``vocabulary.RUNTIME_NAMES``, which key the table here.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "totango_py"))
+import vocabulary  # noqa: E402  (plain data, imported without the package)
+
+del sys.path[0]
+
+MICROPYTHON, PYODIDE = vocabulary.RUNTIME_NAMES
+# Each runtime: its npm package and files (copied into ``<tag>/<name>/``), the
+# module and function that start it with their options, and the form in which
+# it gets the totango_py package (``mpy``: precompiled bytecode; ``source``:
+# Python text). ``indexURL`` asks for the runtime folder's URL.
+RUNTIMES = {
+    MICROPYTHON: {
+        "label": "MicroPython",
+        "package": "@micropython/micropython-webassembly-pyscript",
+        "files": ["micropython.mjs", "micropython.wasm"],
+        "module": "micropython.mjs",
+        "start": "loadMicroPython",
+        "options": {"linebuffer": True},
+        "indexURL": False,
+        "format": "mpy",
+        "pyscript": "mpy",
+    },
+    PYODIDE: {
+        "label": "Pyodide",
+        "package": "pyodide",
+        "files": ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"],
+        "module": "pyodide.mjs",
+        "start": "loadPyodide",
+        "options": {"packages": []},
+        "indexURL": True,
+        "format": "source",
+        "pyscript": "py",
+        # Run after files are added to a folder Python has already imported from.
+        "afterFiles": "import importlib\nimportlib.invalidate_caches()",
+    },
+}
+
+
+def for_javascript():
+    """The values JavaScript needs, by the names its placeholders use."""
+    return {
+        "skipped": vocabulary.SKIPPED,
+        "callback": vocabulary.CALLBACK,
+        "defaultTrackerUrl": vocabulary.DEFAULT_TRACKER_URL,
+        "queueKey": vocabulary.QUEUE_KEY,
+        "queuedMethods": vocabulary.QUEUED_METHODS,
+        "elementMethods": vocabulary.ELEMENT_METHODS,
+        "keptMethods": vocabulary.KEPT_METHODS,
+        "laterMethods": vocabulary.LATER_METHODS,
+        "userKeys": vocabulary.USER_KEYS,
+        "groupKeys": vocabulary.GROUP_KEYS,
+        "anonymousIdKey": vocabulary.ANONYMOUS_ID_KEY,
+        "defaultRuntime": vocabulary.DEFAULT_RUNTIME,
+        "runtimes": {name: {key: value for key, value in runtime.items() if key in _STARTING}
+                     for name, runtime in RUNTIMES.items()},
+    }
+
+
+# What boot.js needs of a runtime to start it.
+_STARTING = ("module", "start", "options", "indexURL", "afterFiles")
