@@ -63,7 +63,33 @@ SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 WASM_OPT = ["-Oz", "--gufa", "-Oz", "--strip-target-features"]
 _STRING = r'"(?:[^"\\]|\\.)*"'  # a "…" literal of the glue
 _TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no backquote)
+# WebAssembly the snippet compiles while it downloads (its glue takes the module: GLUE_PATCHES).
+COMPILED_EARLY = ("micropython.wasm",)
 GLUE_PATCHES = [
+    # FS errors as a release build makes them: not an Error (no stack trace captured) and no
+    # message looked up in the wasm. Every import probes paths that do not exist: milliseconds.
+    ("diagnostic FS errors", re.compile(re.escape(
+        'ErrnoError:class extends Error{name="ErrnoError";constructor(errno){for(var key in super(runtimeInitialized?'
+        '(errno=>UTF8ToString(_strerror(errno)))(errno):""),this.errno=errno,ERRNO_CODES)if(ERRNO_CODES[key]===errno)'
+        '{this.code=key;break}}}')),
+     'ErrnoError:class{name="ErrnoError";constructor(errno){this.errno=errno}}'),
+    # Exported functions called directly, as in a release build: the assertion build wraps each
+    # in a checking closure with rest arguments, paid on every call between Python and the page.
+    ("checked export wrappers", re.compile(re.escape(
+        "function createExportWrapper(name,nargs){return(...args)=>{assert(runtimeInitialized,`native function "
+        "\\`${name}\\` called before runtime initialization`);var f=wasmExports[name];return assert(f,`exported "
+        "native function \\`${name}\\` not found`),assert(args.length<=nargs,`native function \\`${name}\\` called "
+        "with ${args.length} args but expects ${nargs}`),f(...args)}}")),
+     "function createExportWrapper(name){return wasmExports[name]}"),
+    # The module the snippet compiled while it downloaded (COMPILED_EARLY), when it is given:
+    # ``loadMicroPython({wasmModule})`` takes a Promise of it (of null: compile as usual).
+    ("early-compiled module option", re.compile(re.escape(
+        "let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path};")),
+     "let Module={locateFile:(path,scriptDirectory)=>url||scriptDirectory+path,wasmModule:options.wasmModule};"),
+    ("early-compiled module use", re.compile(re.escape(
+        "async function instantiateAsync(binary,binaryFile,imports){")),
+     "async function instantiateAsync(binary,binaryFile,imports){var early=await Module.wasmModule;"
+     "if(early)try{return{module:early,instance:await WebAssembly.instantiate(early,imports)}}catch{}"),
     # Its Node test made false: terser drops the Node branches.
     ("Node support", re.compile(re.escape(
         'ENVIRONMENT_IS_NODE=globalThis.process?.versions?.node&&"renderer"!=globalThis.process?.type')),
@@ -305,8 +331,8 @@ def preload_hints(runtime, folder, bundle):
     """What the snippet asks for as soon as ``load()`` runs: every file the runtime's loader
     would otherwise request one after the other ([kind, path] pairs)."""
     hints = [["modulepreload", folder + runtime["module"]]]
-    hints += [["modulepreload" if name.endswith(".mjs") else "fetch", folder + name]
-              for name in runtime["files"] if name != runtime["module"]]
+    hints += [["modulepreload" if name.endswith(".mjs") else "wasm" if name in COMPILED_EARLY else "fetch",
+               folder + name] for name in runtime["files"] if name != runtime["module"]]
     return hints + [["fetch", bundle]]
 
 

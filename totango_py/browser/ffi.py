@@ -15,19 +15,21 @@ which run it inside a JavaScript try/catch and raise ``JsError`` instead.
 """
 
 import json
+import sys
 
 import js
 
-try:
-    from pyodide.ffi import create_proxy as _create_proxy
-    from pyodide.ffi import jsnull as _jsnull
-
-    RUNTIME = "pyodide"
-except ImportError:
+# Asked, not tried: a failed import searches every folder of sys.path, slowly on MicroPython.
+if sys.implementation.name == "micropython":
     from jsffi import create_proxy as _create_proxy
 
     _jsnull = None
     RUNTIME = "micropython"
+else:
+    from pyodide.ffi import create_proxy as _create_proxy
+    from pyodide.ffi import jsnull as _jsnull
+
+    RUNTIME = "pyodide"
 
 
 # Runs ``target[name](...args)`` and reports instead of throwing. boot.js

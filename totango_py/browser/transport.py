@@ -97,8 +97,8 @@ class BrowserTransport:
             return
         if ffi.is_none(getattr(js.window, "__totango3", None)):
             self._logger.log("warn", "[totango_py] the collector script loaded but did not define __totango3")
+        self._on_ready()  # the held calls go out first; then page code is told
         _dispatch("totango:ready", {})
-        self._on_ready()
 
     def _fail(self, reason):
         if not self._finish():

@@ -364,8 +364,12 @@
   var interpreter = import(folder + RT.module).then(function (m) {
     var options = Object.assign({}, RT.options);
     if (RT.indexURL) options.indexURL = folder;
+    if (a._wasm) options.wasmModule = a._wasm;  // the snippet's compile of the runtime's .wasm
     return m[RT.start](options);
   });
+  // The page's storage opens on its first use, a wait on the browser: taken
+  // here, while the runtime loads, rather than when Python starts.
+  try { void window.localStorage.length; } catch (e) {}
   var root = "/totango_py_lib", made = {};
   function writeFiles(py, files) {
     Object.keys(files).forEach(function (path) {

@@ -45,6 +45,13 @@
     for (var p in props) el[p] = props[p];
     document.head.appendChild(el);
   }
+  // The runtime's WebAssembly, compiled while it downloads (off the page's
+  // thread): boot.js hands the module over. null if it cannot be.
+  function compile(url) {
+    try {
+      return WebAssembly.compileStreaming(fetch(url, { credentials: "same-origin" }))["catch"](function () { return null; });
+    } catch (e) { return null; }
+  }
   a.load = function (settings) {
     if (a._settings) {
       var again = "load() called again; the first settings stay in force";
@@ -56,7 +63,8 @@
     var hints = PRELOAD[PRELOAD.hasOwnProperty(runtime) ? runtime : DEFAULT];
     add("script", { async: true, src: TAG + BOOT });
     for (var h = 0; h < hints.length; h++) {
-      if (hints[h][0] === "fetch") add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      if (hints[h][0] === "wasm") a._wasm = compile(TAG + hints[h][1]);
+      else if (hints[h][0] === "fetch") add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
       else add("link", { rel: hints[h][0], href: TAG + hints[h][1] });
     }
     return new Promise(function (resolve) { a._onLoad = resolve; });
