@@ -3,7 +3,7 @@
 localStorage can be missing, disabled or throwing (SecurityError in
 sandboxed frames, QuotaExceededError when full); each failure moves down one
 level with a console warning and never raises. analytics.js keeps ids in
-cookies too, so a key missing from localStorage is also looked up there.
+cookies too, so an id missing from localStorage is also looked up there.
 """
 
 import js
@@ -111,7 +111,7 @@ class BrowserStorage:
             value = self._active.get(key)
         except Exception:
             value = None
-        if value is None and isinstance(self._active, LocalStorage):
+        if value is None and key in _ANALYTICS_JS_COOKIES and isinstance(self._active, LocalStorage):
             try:
                 value = _cookie(key)
             except Exception:
