@@ -63,6 +63,9 @@ SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 WASM_OPT = ["-Oz", "--gufa", "-Oz", "--strip-target-features"]
 _STRING = r'"(?:[^"\\]|\\.)*"'  # a "…" literal of the glue
 _TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no backquote)
+# Chrome's compile hint: compile every function of the glue while it streams in, off the
+# page's thread, since the runtime's start calls nearly all of them (others ignore it).
+EAGER_COMPILE = b"//# allFunctionsCalledOnLoad\n"
 # WebAssembly the snippet compiles while it downloads (its glue takes the module: GLUE_PATCHES).
 COMPILED_EARLY = ("micropython.wasm",)
 GLUE_PATCHES = [
@@ -307,7 +310,7 @@ def browser_glue(name, data):
         text, count = pattern.subn(replacement, text)
         if not count:
             log("note: %s has changed: its %s stays in" % (name, what))
-    return minify(text.encode("utf-8"), module=True, pure=("assert",))
+    return EAGER_COMPILE + minify(text.encode("utf-8"), module=True, pure=("assert",))
 
 
 def runtime_files(runtime):
