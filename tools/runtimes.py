@@ -53,6 +53,7 @@ def for_javascript():
         "callback": vocabulary.CALLBACK,
         "defaultTrackerUrl": vocabulary.DEFAULT_TRACKER_URL,
         "queueKey": vocabulary.QUEUE_KEY,
+        "tabLockPrefix": vocabulary.TAB_LOCK_PREFIX,
         "queuedMethods": vocabulary.QUEUED_METHODS,
         "elementMethods": vocabulary.ELEMENT_METHODS,
         "keptMethods": vocabulary.KEPT_METHODS,

@@ -31,9 +31,9 @@ holder lives); ``release()`` gives up every lock this tab took.
 import time
 
 from . import storage as keys
+from .vocabulary import TAB_LOCK_PREFIX as LOCK_PREFIX
 
 PREFIX = "totango_py_"
-LOCK_PREFIX = "totango_py_tab:"
 LEFT_KEY = "totango_py_left"   # written when a tab with work leaves: other tabs look for orphans
 LEASE_MS = 180000              # longer than a background tab's once-a-minute timers
 

@@ -18,6 +18,9 @@ GROUP_KEYS = {"id": "ajs_group_id", "traits": "ajs_group_properties"}
 ANONYMOUS_ID_KEY = "ajs_anonymous_id"
 # localStorage key under which the snippet keeps calls still queued when the page is left.
 QUEUE_KEY = "totango_py_queue"
+# The Web Lock a tab holds while it lives, ``<prefix><tab>`` (see ``ownership``); boot.js
+# asks for it while the runtime loads, and Python takes it over.
+TAB_LOCK_PREFIX = "totango_py_tab:"
 # analytics.js's API: the methods the snippet queues (each returns a Promise of
 # the call's outcome) and Python's ``Analytics.call`` dispatches. ``load``,
 # ``status`` and the getters ``user()`` / ``group()`` are answered in place.

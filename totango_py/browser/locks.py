@@ -21,6 +21,8 @@ class WebLocks:
         self._kept = []
         self._ignore = ffi.create_proxy(self._ignored)
         self._keep = ffi.create_proxy(self._keep_resolver)
+        self._early = None
+        self._take_early_js = ffi.create_proxy(self._take_early)
 
     def _ignored(self, *_):
         return None
@@ -32,12 +34,29 @@ class WebLocks:
         ffi.call(promise, "catch", self._ignore)  # a request cut short by the page going away
 
     def hold(self, name, on_held):
+        early = ffi.snippet_attr("_tabLock")  # boot.js asked for this tab's lock while the runtime loaded
+        if not ffi.is_none(early) and not early.taken and ffi.text(early.name) == name:
+            early.taken = True
+            self._early = (name, on_held)
+            if ffi.is_none(early.release):
+                ffi.call(early.held, "then", self._take_early_js)
+            else:
+                self._take_early(early.release)
+            return
+        self._hold(name, on_held)
+
+    def _take_early(self, release, *_):
+        name, on_held = self._early
+        if ffi.is_none(release):  # boot.js's request failed: ask again
+            self._hold(name, on_held)
+            return
+        self._releases.append(release)
+        _run_held(on_held)
+
+    def _hold(self, name, on_held):
         def granted(lock, *_):
             waiting = self._kept_until_release()
-            try:
-                on_held()
-            except Exception as error:  # never into the page
-                ffi.log("error", "[totango_py] after taking this tab's lock: %s" % error)
+            _run_held(on_held)
             return waiting
 
         self._request(name, {"mode": "exclusive"}, granted)
@@ -67,6 +86,13 @@ class WebLocks:
 
         self._request(name, {"mode": "exclusive", "ifAvailable": True}, granted)
         return True
+
+
+def _run_held(on_held):
+    try:
+        on_held()
+    except Exception as error:  # never into the page
+        ffi.log("error", "[totango_py] after taking this tab's lock: %s" % error)
 
 
 def page_locks(storage):

@@ -20,6 +20,32 @@
   var ELEMENT_METHODS = /*@vocabulary.elementMethods*/null;
   var LATER_METHODS = /*@vocabulary.laterMethods*/null;
   var SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+  var TAB_LOCK = /*@vocabulary.tabLockPrefix*/null;
+
+  // This tab's lock (totango_py/ownership.py), asked for now so that it is granted
+  // while the runtime loads; Python takes it over (a._tabLock.taken). If the page
+  // is left first, it is let go: a page holding a lock misses the back/forward cache.
+  function askTabLock() {
+    var locks = navigator.locks;
+    if (!locks || typeof a._tab !== "string") return null;
+    var lock = { name: TAB_LOCK + a._tab, taken: false, release: null, gone: false };
+    lock.held = new Promise(function (granted) {
+      try {
+        locks.request(lock.name, { mode: "exclusive" }, function () {
+          if (lock.gone) return granted(null);
+          return new Promise(function (release) { lock.release = release; granted(release); });
+        })["catch"](function () { granted(null); });
+      } catch (e) { granted(null); }
+    });
+    addEventListener("pagehide", function () {
+      if (lock.taken) return;
+      lock.gone = true;
+      if (lock.release) lock.release();
+      if (a._tabLock === lock) a._tabLock = null;
+    });
+    return lock;
+  }
+  a._tabLock = askTabLock();
 
   function validLooking(given) {
     if (typeof given === "string") return /^SP-[A-Za-z0-9_-]+$/.test(given);
