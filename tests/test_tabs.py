@@ -74,3 +74,41 @@ def test_every_event_of_many_tabs_arrives_exactly_once(site, server, watched, ru
         seed, wrong, watched.evaluate("JSON.stringify(Object.keys(localStorage))"),
         watched.evaluate("JSON.stringify(analytics.status().log.slice(-15))"))
     assert errors == [] and watched.errors == [], "seed %d" % seed
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_the_tab_lock_boot_js_asked_for_is_the_one_python_holds(site, server, watched, runtime):
+    """boot.js asks for this tab's lock while the runtime loads; Python takes that request over
+    instead of asking again: one lock held under the tab's name, none waiting, and the calls go out."""
+    url = server.url + tag_page(site, "tab-lock-%s" % runtime, runtime, SIGN_IN + " analytics.track('locked');")
+    watched.goto(url)
+    wait_status(watched, "s.delivered >= 3", timeout_ms=60000)
+    state = watched.evaluate("""async () => {
+        const q = await navigator.locks.query(), a = window.analytics;
+        const mine = (l) => l.name.indexOf('totango_py_tab:') === 0;
+        return {held: q.held.filter(mine).map(l => l.name), pending: q.pending.filter(mine).map(l => l.name),
+                tab: a._tab, taken: a._tabLock && a._tabLock.taken};
+    }""")
+    assert state["taken"] is True
+    assert state["held"] == ["totango_py_tab:" + state["tab"]]
+    assert state["pending"] == []
+
+
+def test_a_page_left_before_python_started_lets_the_tab_lock_go(site, server, watched):
+    """Left before Python took the lock over, the page gives it up at pagehide (a held lock
+    would keep it out of the back/forward cache). Pyodide: seconds pass before Python starts."""
+    first = tag_page(site, "tab-leave-early", "pyodide", SIGN_IN + " analytics.track('left early');")
+    watched.goto(server.url + first, wait_until="commit")
+    name = None
+    for _ in range(200):  # as soon as boot.js holds the lock, and before Python takes it over
+        name = watched.evaluate("""() => { const a = window.analytics, lock = a && a._tabLock;
+            if (!lock || typeof lock.release !== 'function' || lock.taken) return lock && lock.taken ? 'taken' : null;
+            dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}));
+            return a._tabLock === null ? lock.name : 'still held: ' + lock.name; }""")
+        if name:
+            break
+        time.sleep(0.01)
+    assert name and name != "taken", "boot.js never held the lock before Python took it: %r" % name
+    assert name.startswith("totango_py_tab:")
+    watched.wait_for_function("async (name) => !(await navigator.locks.query()).held.some(l => l.name === name)",
+                              arg=name, timeout=2000)
