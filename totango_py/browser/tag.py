@@ -94,7 +94,7 @@ def _status(*_):
 
 
 def start():
-    """Load with the snippet's settings, then drain and take over the queue."""
+    """Load with the snippet's settings and take over the queue (boot.js drains it next)."""
     queue = js.window.analytics
     try:
         settings = ffi.to_py(ffi.get(queue, "_settings")) or {}
@@ -117,6 +117,4 @@ def start():
     queue._state = ffi.create_proxy(_state)
     queue._status = ffi.create_proxy(_status)
     queue._drain = ffi.create_proxy(_drain)
-    queue.initialized = True
-    if _drain():
-        queue._kick()
+    queue.initialized = True  # boot.js drains the queue next, in a task of its own

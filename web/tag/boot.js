@@ -429,7 +429,7 @@
     times.runtimeReady = performance.now();
     writeFiles(py, loaded[1]);
     times.filesWritten = performance.now();
-    // Core, browser bridge, start: three short tasks rather than one long one.
+    // Core, browser bridge, start, then the queued calls: short tasks rather than one long one.
     var steps = ["import sys\nsys.path.insert(0, '" + root + "')\nimport totango_py",
                  "from totango_py.browser import tag", "tag.start()"];
     var marks = ["coreImported", "bridgeImported", "pythonReady"];
@@ -440,6 +440,8 @@
         py.runPython(step);
         times[marks[i]] = performance.now();
       });
-    }, Promise.resolve());
+    }, Promise.resolve()).then(function () {
+      if (a._drain && !a._scheduled) { a._scheduled = true; soon(drain); }
+    });
   }).catch(fail);
 })();
