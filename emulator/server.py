@@ -268,11 +268,11 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/__totango/received" and method == "DELETE":
             self.server.log.clear()
             return self._json({"cleared": True})
+        control = dict(parse_qsl(query)) if method in ("GET", "HEAD") else {}
+        if control.get("delay", "").isdigit():  # ?delay=<ms> plays a slow file (the collector, a page's script)
+            time.sleep(min(int(control["delay"]), 60000) / 1000.0)
         if path == COLLECTOR_PATH and method in ("GET", "HEAD"):
-            # ?delay=<ms> plays a slow collector, ?fail=1 one that cannot be loaded.
-            control = dict(parse_qsl(query))
-            if control.get("delay", "").isdigit():
-                time.sleep(min(int(control["delay"]), 60000) / 1000.0)
+            # ?fail=1 plays a collector that cannot be loaded.
             if control.get("fail"):
                 return self._send(503, b"collector unavailable", "text/plain", head=method == "HEAD")
             with open(COLLECTOR_FILE, "rb") as f:
