@@ -317,11 +317,14 @@
     try { more = a._drain(false); } catch (e) { report("", e); }
     if (more) { a._scheduled = true; soon(drain); }
   }
-  a._kick = function () {
+  // A drain once Python can take calls, unless one is already due: after the
+  // caller's task (queueMicrotask) or in a task of its own (soon).
+  function scheduleDrain(when) {
     if (!a._drain || a._scheduled) return;
     a._scheduled = true;
-    queueMicrotask(drain);
-  };
+    when(drain);
+  }
+  a._kick = function () { scheduleDrain(queueMicrotask); };
   // user() / group(): Python's answer once it runs, the snippet's stored one before.
   function snapshot(which) {
     a._drain(true);
@@ -440,8 +443,6 @@
         py.runPython(step);
         times[marks[i]] = performance.now();
       });
-    }, Promise.resolve()).then(function () {
-      if (a._drain && !a._scheduled) { a._scheduled = true; soon(drain); }
-    });
+    }, Promise.resolve()).then(function () { scheduleDrain(soon); });
   }).catch(fail);
 })();
