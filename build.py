@@ -28,7 +28,7 @@ import zipfile
 from tools import cli
 from tools.install import MODULES, ensure_node_modules, ensure_venv, venv_python
 from tools.progress import log, run, step, timed
-from tools.runtimes import RUNTIMES, for_javascript, vocabulary  # the runtimes; the names web/tag/*.js shares with Python
+from tools.runtimes import IMPORT_STEPS, PACKAGE_ROOT, RUNTIMES, STEPS, for_javascript, vocabulary  # the runtimes; the names web/tag/*.js shares with Python
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(ROOT, "dist")
@@ -37,7 +37,7 @@ PYODIDE_LOCK = "pyodide-lock.json"  # where Pyodide's packages are listed: micro
 WHEEL_CACHE = os.path.join(ROOT, ".cache", "pyodide-wheels")
 DEFAULT_TRACKER_URL = vocabulary.DEFAULT_TRACKER_URL
 _PLACEHOLDER = re.compile(r"/\*@(vocabulary|build)\.(\w+)\*/null")
-COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt", ".zip")
+COMPRESSIBLE = (".js", ".mjs", ".wasm", ".json", ".html", ".css", ".py", ".svg", ".txt", ".zip", ".bin")
 # A compressed copy is written only when it is at most this share of the original
 # and saves at least a network packet.
 WORTH_COMPRESSING = 0.95
@@ -66,8 +66,33 @@ _TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no b
 # Chrome's compile hint: compile every function of the glue while it streams in, off the
 # page's thread, since the runtime's start calls nearly all of them (others ignore it).
 EAGER_COMPILE = b"//# allFunctionsCalledOnLoad\n"
-# WebAssembly the snippet compiles while it downloads (its glue takes the module: GLUE_PATCHES).
-COMPILED_EARLY = ("micropython.wasm",)
+# WebAssembly the snippet compiles while it downloads (its loader takes the module:
+# GLUE_PATCHES, LOADER_PATCHES).
+COMPILED_EARLY = ("micropython.wasm", "pyodide.asm.wasm")
+# Pyodide's loader, published minified: the names below are its own, pinned by package.json.
+LOADER_PATCHES = {"pyodide.mjs": [
+    # ``loadPyodide({wasmModule})`` takes a Promise of the module the snippet compiled (of null:
+    # fetch and compile as usual): compiling 9 MB is off the page's thread then.
+    ("early-compiled module option", re.compile(re.escape("instantiateWasm:Ie(e.indexURL)")),
+     "instantiateWasm:Ie(e.indexURL,e.wasmModule)"),
+    ("early-compiled module: no second fetch", re.compile(re.escape(
+        'function Ie(e){if(typeof WasmOffsetConverter<"u")return;let{binary:t,response:n}=_(e+"pyodide.asm.wasm")')),
+     'function Ie(e,early){if(typeof WasmOffsetConverter<"u")return;let{binary:t,response:n}=early?{}:'
+     '_(e+"pyodide.asm.wasm")'),
+    ("early-compiled module use", re.compile(re.escape(
+        "try{let l;n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s);")),
+     "try{let l,m=await early;if(m)l={module:m,instance:await WebAssembly.instantiate(m,s)};"
+     'else{if(early)({binary:t,response:n}=_(e+"pyodide.asm.wasm"));'
+     "n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s)}"),
+    # ``loadPyodide({pause})``: a Promise of the next task, awaited between restoring the memory,
+    # finishing Python's start and setting up its streams, so that no one step blocks the page long.
+    ("pauses between start-up steps", re.compile(re.escape(
+        "function Ae(e,t,n){let i=e.API,s;return t&&(s=i.restoreSnapshot(t)),i.finalizeBootstrap(s,n._snapshotDeserializer)}")),
+     "async function Ae(e,t,n){let i=e.API,s;if(n.pause)await n.pause();t&&(s=i.restoreSnapshot(t));"
+     "if(n.pause)await n.pause();return i.finalizeBootstrap(s,n._snapshotDeserializer)}"),
+    ("pause before the streams", re.compile(re.escape("let a=Ae(r,s,t);return await Oe(a,t)")),
+     "let a=await Ae(r,s,t);if(t.pause)await t.pause();return await Oe(a,t)"),
+]}
 GLUE_PATCHES = [
     # FS errors as a release build makes them: not an Error (no stack trace captured) and no
     # message looked up in the wasm. Every import probes paths that do not exist: milliseconds.
@@ -303,13 +328,19 @@ def python_bundle(files):
     return buffer.getvalue()
 
 
-def browser_glue(name, data):
-    """Emscripten glue as a page needs it: no Node branches, no assertions, short names."""
-    text = data.decode("utf-8")
-    for what, pattern, replacement in GLUE_PATCHES:
+def patched(name, text, patches):
+    """``text`` with each (what, pattern, replacement) applied; a pattern that no longer
+    matches leaves that part as published, with a note (tests/test_build.py fails on it)."""
+    for what, pattern, replacement in patches:
         text, count = pattern.subn(replacement, text)
         if not count:
-            log("note: %s has changed: its %s stays in" % (name, what))
+            log("note: %s has changed: its %s stays as published" % (name, what))
+    return text
+
+
+def browser_glue(name, data):
+    """Emscripten glue as a page needs it: no Node branches, no assertions, short names."""
+    text = patched(name, data.decode("utf-8"), GLUE_PATCHES)
     return EAGER_COMPILE + minify(text.encode("utf-8"), module=True, pure=("assert",))
 
 
@@ -320,6 +351,8 @@ def runtime_files(runtime):
         data = read_bytes(os.path.join(MODULES, runtime["package"], file_name))
         if file_name in PAGE_SAFETY:
             data = PAGE_SAFETY[file_name](file_name, data.decode("utf-8")).encode("utf-8")
+        if file_name in LOADER_PATCHES:
+            data = patched(file_name, data.decode("utf-8"), LOADER_PATCHES[file_name]).encode("utf-8")
         if file_name in GLUE:
             data = browser_glue(file_name, data)
         elif file_name in SHRUNK:
@@ -409,6 +442,37 @@ def write_bundle(tag_dir, runtime_name, stem, files):
     return name
 
 
+def write_snapshot(tag_dir, runtime_name, runtime, folder, bundle):
+    """The runtime's memory after boot.js's imports (``IMPORT_STEPS``) and the runtime's own
+    ``snapshot`` code, made by the built runtime under Node; its name, relative to the tag folder."""
+    code = "\n".join([step[1] for step in STEPS[:IMPORT_STEPS]] + [runtime["snapshot"]])
+    script = os.path.join(ROOT, "tools", "pyodide_snapshot.mjs")
+    inputs = [read_bytes(script), code.encode(), read_bytes(os.path.join(tag_dir, bundle))] + [
+        read_bytes(os.path.join(tag_dir, folder, file_name)) for file_name in runtime["files"]]
+
+    def make(_):
+        scratch = os.path.join(CACHE, "snapshot.tmp")
+        os.makedirs(scratch, exist_ok=True)
+        with step("node: %s's memory snapshot (once: the result is cached)" % runtime["label"]):
+            run(["node", script, os.path.join(tag_dir, folder), os.path.join(tag_dir, bundle), PACKAGE_ROOT,
+                 code, os.path.join(scratch, "snapshot.bin")], quiet=True)
+        return read_bytes(os.path.join(scratch, "snapshot.bin"))
+    data = cached("snapshot-node%s" % node_version(), content_hash(*inputs).encode(), make)
+    name = "%s/snapshot.%s.bin" % (runtime_name, content_hash(data))
+    write_bytes(os.path.join(tag_dir, name), data)
+    return name
+
+
+def node_version():
+    return subprocess.run(["node", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def boot_runtimes(runtimes):
+    """What boot.js is told of each runtime's built files (the rest of ``files.json`` is the snippet's)."""
+    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot") if key in r}
+            for name, r in runtimes.items()}
+
+
 def build_tag(tag_dir, tag_path):
     """The tag folder: stable snippet and PyScript configs, everything they load under hashed
     names (``boot.<hash>.js``, ``<runtime>/<hash>/``, ``<runtime>/totango_py.<hash>.zip`` and
@@ -427,11 +491,14 @@ def build_tag(tag_dir, tag_path):
                          (("totango_py", first), ("totango_py-later", later))]
         layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
+        if runtime.get("snapshot"):
+            snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)
+            layout["runtimes"][name]["snapshot"] = snapshot
+            layout["runtimes"][name]["preload"].append(["snapshot", snapshot])
         config = {"interpreter": tag_path + folder + runtime["module"],
                   "files": {tag_path + bundle: "./*", tag_path + later: "./*"}}
         write(os.path.join(tag_dir, "pyscript-%s.json" % runtime["pyscript"]), json.dumps(config, indent=2) + "\n")
-    where = {name: {key: r[key] for key in ("folder", "bundle", "later")} for name, r in layout["runtimes"].items()}
-    boot = minify(tag_script("boot.js", {"runtimes": where}).encode("utf-8"))
+    boot = minify(tag_script("boot.js", {"runtimes": boot_runtimes(layout["runtimes"])}).encode("utf-8"))
     layout["boot"] = "boot.%s.js" % content_hash(boot)
     layout["stable"] = list(STABLE)
     write_bytes(os.path.join(tag_dir, layout["boot"]), boot)

@@ -125,6 +125,16 @@ def test_every_glue_patch_still_applies():
         assert count, what
 
 
+def test_every_loader_patch_still_applies():
+    """The same for Pyodide's loader: each edit finds its text exactly once."""
+    for name, patches in build.LOADER_PATCHES.items():
+        with open(os.path.join(build.MODULES, "pyodide", name), encoding="utf-8") as handle:
+            text = handle.read()
+        for what, pattern, replacement in patches:
+            text, count = pattern.subn(replacement, text)
+            assert count == 1, what
+
+
 def test_every_generated_file_is_checked_and_clean():
     generated = build.generated_files(DIST)
     assert any(path.endswith(layout()["boot"]) for path in generated)
@@ -152,8 +162,7 @@ def test_javascript_carries_the_shared_vocabulary():
         assert "@vocabulary" not in text
     values = for_javascript()
     built = layout()
-    where = {name: {key: r[key] for key in ("folder", "bundle", "later")} for name, r in built["runtimes"].items()}
-    boot = build.tag_script("boot.js", {"runtimes": where})
+    boot = build.tag_script("boot.js", {"runtimes": build.boot_runtimes(built["runtimes"])})
     for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes", "laterMethods"):
         assert json.dumps(values[key], separators=(",", ":")) in boot, key
     with open(os.path.join(DIST, "tag", built["boot"]), "rb") as handle:

@@ -21,6 +21,7 @@
   var LATER_METHODS = /*@vocabulary.laterMethods*/null;
   var SERVICE_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
   var TAB_LOCK = /*@vocabulary.tabLockPrefix*/null;
+  var STEPS = /*@vocabulary.steps*/null;  // [mark, Python code]
 
   // This tab's lock (totango_py/ownership.py), asked for now so that it is granted
   // while the runtime loads; Python takes it over (a._tabLock.taken). If the page
@@ -326,21 +327,22 @@
   }
   a._kick = function () { scheduleDrain(queueMicrotask); };
   // user() / group(): Python's answer once it runs, the snippet's stored one before.
-  function snapshot(which) {
+  function current(which) {
     a._drain(true);
     var state = JSON.parse(a._state()), party = state[which];
     return { id: function () { return party.id; }, traits: function () { return party.traits; },
              anonymousId: function () { return state.anonymousId; } };
   }
   var storedUser = a.user;
-  a.user = function () { return a._state ? snapshot("user") : storedUser(); };
+  a.user = function () { return a._state ? current("user") : storedUser(); };
   var queueGroup = a.group;
   a.group = function () {
-    return arguments.length === 0 && a._state ? snapshot("group") : queueGroup.apply(a, arguments);
+    return arguments.length === 0 && a._state ? current("group") : queueGroup.apply(a, arguments);
   };
   a.status = function () {
     var status = a._status ? JSON.parse(a._status()) : { tracker: a._failed ? "failed" : "booting" };
     status.runtime = runtime;
+    if (WHERE[runtime].snapshot) status.fromSnapshot = !!a._fromSnapshot;
     status.times = times;
     if (a._failed) status.bootError = a._failed;
     return status;
@@ -390,16 +392,30 @@
     return files;
   }
   var folder = base + WHERE[runtime].folder;
-  var interpreter = import(folder + RT.module).then(function (m) {
-    var options = Object.assign({}, RT.options);
+  // The runtime's memory as the build left it after the imports (tools/runtimes.py), if this
+  // runtime has one, the snippet asked for it, and it arrives; else the runtime starts from scratch.
+  var memory = WHERE[runtime].snapshot && !a._lean ? fetch(base + WHERE[runtime].snapshot).then(function (r) {
+    return r.ok ? r.arrayBuffer() : null;
+  })["catch"](function () { return null; }) : null;
+  var interpreter = Promise.all([import(folder + RT.module), memory]).then(function (loaded) {
+    var start = loaded[0][RT.start], options = Object.assign({}, RT.options);
     if (RT.indexURL) options.indexURL = folder;
     if (a._wasm) options.wasmModule = a._wasm;  // the snippet's compile of the runtime's .wasm
-    return m[RT.start](options);
+    options.pause = function () { return new Promise(soon); };  // between the runtime's start-up steps
+    if (!loaded[1]) return start(options);
+    return start(Object.assign({ _loadSnapshot: loaded[1] }, options)).then(function (py) {
+      py.runPython(RT.afterSnapshot);
+      a._fromSnapshot = true;
+      return py;
+    }, function (e) {
+      report("the runtime's snapshot could not be used; starting afresh:", e);
+      return start(options);
+    });
   });
   // The page's storage opens on its first use, a wait on the browser: taken
   // here, while the runtime loads, rather than when Python starts.
   try { void window.localStorage.length; } catch (e) {}
-  var root = "/totango_py_lib", made = {};
+  var root = /*@vocabulary.packageRoot*/null, made = {};
   function writeFiles(py, files) {
     Object.keys(files).forEach(function (path) {
       var parts = (root + "/" + path).split("/");
@@ -433,15 +449,12 @@
     writeFiles(py, loaded[1]);
     times.filesWritten = performance.now();
     // Core, browser bridge, start, then the queued calls: short tasks rather than one long one.
-    var steps = ["import sys\nsys.path.insert(0, '" + root + "')\nimport totango_py",
-                 "from totango_py.browser import tag", "tag.start()"];
-    var marks = ["coreImported", "bridgeImported", "pythonReady"];
-    return steps.reduce(function (done, step, i) {
+    return STEPS.reduce(function (done, step) {
       return done.then(function () {
         return new Promise(soon);
       }).then(function () {
-        py.runPython(step);
-        times[marks[i]] = performance.now();
+        py.runPython(step[1]);
+        times[step[0]] = performance.now();
       });
     }, Promise.resolve()).then(function () { scheduleDrain(soon); });
   }).catch(fail);

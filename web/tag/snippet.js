@@ -62,9 +62,14 @@
     var runtime = a._settings.runtime;
     var hints = PRELOAD[PRELOAD.hasOwnProperty(runtime) ? runtime : DEFAULT];
     add("script", { async: true, src: TAG + BOOT });
+    // A visitor who asked the browser to save data gets no snapshot (it only saves time).
+    a._lean = !!(navigator.connection && navigator.connection.saveData);
     for (var h = 0; h < hints.length; h++) {
-      if (hints[h][0] === "wasm") a._wasm = compile(TAG + hints[h][1]);
-      else if (hints[h][0] === "fetch") add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      var kind = hints[h][0];
+      if (kind === "wasm") a._wasm = compile(TAG + hints[h][1]);
+      else if (kind === "fetch" || kind === "snapshot" && !a._lean) {
+        add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      }
       else add("link", { rel: hints[h][0], href: TAG + hints[h][1] });
     }
     return new Promise(function (resolve) { a._onLoad = resolve; });
