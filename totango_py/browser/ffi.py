@@ -34,7 +34,8 @@ else:
 
 # Runs ``target[name](...args)`` and reports instead of throwing. boot.js
 # provides it (no eval under a strict CSP); PyScript pages allow Function().
-_GUARD_BODY = ("try { return {ok: true, value: t[n].apply(t, a)}; } "
+# The arguments are passed as they are: building a JS array costs a crossing per argument.
+_GUARD_BODY = ("try { return {ok: true, value: t[n].apply(t, Array.prototype.slice.call(arguments, 2))}; } "
                "catch (e) { return {ok: false, error: String(e && e.message || e)}; }")
 _guard = None
 
@@ -52,17 +53,14 @@ def snippet_attr(name):
 def _guarded():
     global _guard
     if _guard is None:
-        existing = snippet_attr("_guard")
-        _guard = existing if not is_none(existing) else js.Function.new("t", "n", "a", _GUARD_BODY)
+        existing = snippet_attr("_call")
+        _guard = existing if not is_none(existing) else js.Function.new("t", "n", _GUARD_BODY)
     return _guard
 
 
 def call(target, name, *args):
     """``target[name](*args)``; a JS exception becomes ``JsError``."""
-    array = js.Array.new()
-    for arg in args:
-        array.push(arg)
-    result = _guarded()(target, name, array)
+    result = _guarded()(target, name, *args)
     if not result.ok:
         raise JsError("%s: %s" % (name, result.error))
     return result.value

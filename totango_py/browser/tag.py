@@ -17,7 +17,6 @@ from ..settings import SettingsError
 from ..ports import dropped
 from ..vocabulary import CALLBACK as _FN, KEPT_METHODS, QUEUE_KEY, SKIPPED
 from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
-from .page_value import PageValue
 
 
 _SLICE = 25      # calls taken from the queue at a time
@@ -65,11 +64,19 @@ def _handle(queue, item, by_reference=True):
         if not isinstance(item, list) or not item or not isinstance(item[0], str):
             analytics.journal.drop("?()", "not an analytics call")
             return dropped("not an analytics call")
-        args = [PageValue(queue._fn(arg[_FN])) if by_reference and isinstance(arg, dict) and _FN in arg else arg
+        args = [_by_reference(queue, arg) if by_reference and isinstance(arg, dict) and _FN in arg else arg
                 for arg in item[1:]]
         return analytics.call(item[0], args)
     except Exception as error:  # a bug must never stop the queue or leave a Promise unresolved
         return dropped("internal error: %s: %s" % (type(error).__name__, error))
+
+
+def _by_reference(queue, marker):
+    """The page function (or elements) a marker stands for; imported on the first one,
+    as most pages pass none."""
+    from .page_value import PageValue
+
+    return PageValue(queue._fn(marker[_FN]))
 
 
 def _loaded(queue, outcome):

@@ -300,8 +300,10 @@
   };
   byReference();
   // Python on MicroPython cannot catch a JS exception: risky calls go through this.
-  a._guard = function (t, n, args) {
-    try { return { ok: true, value: t[n].apply(t, args) }; }
+  // _call(target, name, ...args): the arguments come as they are, so Python builds no array.
+  var sliceArgs = Array.prototype.slice;
+  a._call = function (t, n) {
+    try { return { ok: true, value: t[n].apply(t, sliceArgs.call(arguments, 2)) }; }
     catch (e) { return { ok: false, error: String(e && e.message || e) }; }
   };
   // Runs fn in a task of its own, right after the page's pending work: a
