@@ -63,9 +63,10 @@ SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 WASM_OPT = ["-Oz", "--gufa", "-Oz", "--strip-target-features"]
 _STRING = r'"(?:[^"\\]|\\.)*"'  # a "…" literal of the glue
 _TEMPLATE = r'`(?:[^`\\]|\\.)*`'  # a `…` literal (the glue's ${…} hold no backquote)
-# Chrome's compile hint: compile every function of the glue while it streams in, off the
-# page's thread, since the runtime's start calls nearly all of them (others ignore it).
+# Chrome's compile hint: compile every function of a runtime's loader while it streams in,
+# off the page's thread, since the runtime's start calls nearly all of them (others ignore it).
 EAGER_COMPILE = b"//# allFunctionsCalledOnLoad\n"
+COMPILE_HINTED = ("micropython.mjs", "pyodide.mjs", "pyodide.asm.mjs")
 # WebAssembly the snippet compiles while it downloads (its loader takes the module:
 # GLUE_PATCHES, LOADER_PATCHES).
 COMPILED_EARLY = ("micropython.wasm", "pyodide.asm.wasm")
@@ -73,25 +74,30 @@ COMPILED_EARLY = ("micropython.wasm", "pyodide.asm.wasm")
 LOADER_PATCHES = {"pyodide.mjs": [
     # ``loadPyodide({wasmModule})`` takes a Promise of the module the snippet compiled (of null:
     # fetch and compile as usual): compiling 9 MB is off the page's thread then.
-    ("early-compiled module option", re.compile(re.escape("instantiateWasm:Ie(e.indexURL)")),
-     "instantiateWasm:Ie(e.indexURL,e.wasmModule)"),
+    # ``loadPyodide({pause})``: a Promise of the next task, awaited between the start-up steps
+    # (instantiating, linking, restoring the memory, finishing Python's start, setting up its
+    # streams), so that the page's own work can run in between.
+    ("early-compiled module and pause options", re.compile(re.escape("instantiateWasm:Ie(e.indexURL)")),
+     "instantiateWasm:Ie(e.indexURL,e.wasmModule,e.pause),pause:e.pause"),
     ("early-compiled module: no second fetch", re.compile(re.escape(
         'function Ie(e){if(typeof WasmOffsetConverter<"u")return;let{binary:t,response:n}=_(e+"pyodide.asm.wasm")')),
-     'function Ie(e,early){if(typeof WasmOffsetConverter<"u")return;let{binary:t,response:n}=early?{}:'
+     'function Ie(e,early,pause){if(typeof WasmOffsetConverter<"u")return;let{binary:t,response:n}=early?{}:'
      '_(e+"pyodide.asm.wasm")'),
     ("early-compiled module use", re.compile(re.escape(
         "try{let l;n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s);")),
-     "try{let l,m=await early;if(m)l={module:m,instance:await WebAssembly.instantiate(m,s)};"
+     "try{let l,m=await early;if(pause)await pause();if(m)l={module:m,instance:await WebAssembly.instantiate(m,s)};"
      'else{if(early)({binary:t,response:n}=_(e+"pyodide.asm.wasm"));'
-     "n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s)}"),
-    # ``loadPyodide({pause})``: a Promise of the next task, awaited between restoring the memory,
-    # finishing Python's start and setting up its streams, so that no one step blocks the page long.
+     "n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s)}"
+     "if(pause)await pause();"),
     ("pauses between start-up steps", re.compile(re.escape(
         "function Ae(e,t,n){let i=e.API,s;return t&&(s=i.restoreSnapshot(t)),i.finalizeBootstrap(s,n._snapshotDeserializer)}")),
      "async function Ae(e,t,n){let i=e.API,s;if(n.pause)await n.pause();t&&(s=i.restoreSnapshot(t));"
      "if(n.pause)await n.pause();return i.finalizeBootstrap(s,n._snapshotDeserializer)}"),
     ("pause before the streams", re.compile(re.escape("let a=Ae(r,s,t);return await Oe(a,t)")),
      "let a=await Ae(r,s,t);if(t.pause)await t.pause();return await Oe(a,t)"),
+], "pyodide.asm.mjs": [
+    ("pause between linking and running", re.compile(re.escape("wasmExports=await (createWasm());run();")),
+     "wasmExports=await (createWasm());if(Module.pause)await Module.pause();run();"),
 ]}
 GLUE_PATCHES = [
     # FS errors as a release build makes them: not an Error (no stack trace captured) and no
@@ -341,7 +347,7 @@ def patched(name, text, patches):
 def browser_glue(name, data):
     """Emscripten glue as a page needs it: no Node branches, no assertions, short names."""
     text = patched(name, data.decode("utf-8"), GLUE_PATCHES)
-    return EAGER_COMPILE + minify(text.encode("utf-8"), module=True, pure=("assert",))
+    return minify(text.encode("utf-8"), module=True, pure=("assert",))
 
 
 def runtime_files(runtime):
@@ -357,6 +363,8 @@ def runtime_files(runtime):
             data = browser_glue(file_name, data)
         elif file_name in SHRUNK:
             data = shrink_wasm(data)
+        if file_name in COMPILE_HINTED:
+            data = EAGER_COMPILE + data
         out[file_name] = data
     if PYODIDE_LOCK in out:
         vendor_pyodide_wheels(out)
