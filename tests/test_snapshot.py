@@ -4,6 +4,8 @@ and a page whose snapshot is missing or broken starts afresh and loses nothing."
 import json
 import os
 
+import pytest
+
 from conftest import DIST
 from page_helpers import tag_page, wait_activity, wait_status
 
@@ -57,11 +59,16 @@ def test_starts_afresh_from_a_broken_snapshot(site, server, watched):
     assert watched.errors == []
 
 
-def test_no_snapshot_for_a_visitor_saving_data(site, server, watched):
+@pytest.mark.parametrize("why", ["saving data", "turned off"])
+def test_no_snapshot_for_a_visitor_saving_data_or_when_turned_off(site, server, watched, why):
     requested = []
     watched.on("request", lambda request: requested.append(request.url))
-    watched.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
-    watched.goto(server.url + tag_page(site, "snapshot-save-data", RUNTIME, CALLS))
+    settings = {}
+    if why == "saving data":
+        watched.add_init_script("Object.defineProperty(navigator, 'connection', {value: {saveData: true}})")
+    else:
+        settings["snapshot"] = False
+    watched.goto(server.url + tag_page(site, "snapshot-" + why.replace(" ", "-"), RUNTIME, CALLS, settings=settings))
     assert len(wait_activity(server, "From snapshot", timeout=60)) == 1
     assert watched.evaluate("analytics.status().fromSnapshot") is False
     assert not [url for url in requested if url.endswith(snapshot_path())]

@@ -17,9 +17,11 @@ DEFAULTS = {
     "trackCategorizedPages": True,
     "defaultPlan": "Free",
     "trackerUrl": DEFAULT_TRACKER_URL,
-    # Tag-level settings: which interpreter boots the tag, and how many
-    # activity calls may wait for an account before the oldest is dropped.
+    # Tag-level settings: which interpreter boots the tag, whether Pyodide starts from the
+    # build's memory snapshot (read by the snippet), and how many activity calls may wait
+    # for an account before the oldest is dropped.
     "runtime": DEFAULT_RUNTIME,
+    "snapshot": True,
     "holdLimit": 100,
 }
 
@@ -83,7 +85,7 @@ def validate(given):
     if settings["runtime"] not in RUNTIME_NAMES:
         raise SettingsError("setting runtime must be one of %s, got %r"
                             % (", ".join(sorted(RUNTIME_NAMES)), settings["runtime"]))
-    for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages"):
+    for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages", "snapshot"):
         _check_bool(name, settings[name])
     plan = settings["defaultPlan"]
     if plan is not None and not isinstance(plan, str):

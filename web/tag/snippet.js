@@ -62,8 +62,9 @@
     var runtime = a._settings.runtime;
     var hints = PRELOAD[PRELOAD.hasOwnProperty(runtime) ? runtime : DEFAULT];
     add("script", { async: true, src: TAG + BOOT });
-    // A visitor who asked the browser to save data gets no snapshot (it only saves time).
-    a._lean = !!(navigator.connection && navigator.connection.saveData);
+    // No snapshot (it saves time, not bytes) where the site turned it off or the visitor
+    // asked the browser to save data.
+    a._lean = a._settings.snapshot === false || !!(navigator.connection && navigator.connection.saveData);
     for (var h = 0; h < hints.length; h++) {
       var kind = hints[h][0];
       if (kind === "wasm") a._wasm = compile(TAG + hints[h][1]);
