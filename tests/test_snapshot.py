@@ -72,4 +72,5 @@ def test_no_snapshot_for_a_visitor_saving_data_or_when_turned_off(site, server, 
     assert len(wait_activity(server, "From snapshot", timeout=60)) == 1
     assert watched.evaluate("analytics.status().fromSnapshot") is False
     assert not [url for url in requested if url.endswith(snapshot_path())]
+    assert watched.evaluate("document.querySelectorAll('link[href$=\"%s\"]').length" % snapshot_path()) == 0
     assert watched.errors == []

@@ -66,12 +66,12 @@
     // asked the browser to save data.
     a._lean = a._settings.snapshot === false || !!(navigator.connection && navigator.connection.saveData);
     for (var h = 0; h < hints.length; h++) {
-      var kind = hints[h][0];
-      if (kind === "wasm") a._wasm = compile(TAG + hints[h][1]);
-      else if (kind === "fetch" || kind === "snapshot" && !a._lean) {
-        add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: TAG + hints[h][1] });
+      var kind = hints[h][0], href = TAG + hints[h][1];
+      if (kind === "wasm") a._wasm = compile(href);
+      else if (kind === "fetch" || kind === "snapshot") {
+        if (kind === "fetch" || !a._lean) add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: href });
       }
-      else add("link", { rel: hints[h][0], href: TAG + hints[h][1] });
+      else add("link", { rel: kind, href: href });
     }
     return new Promise(function (resolve) { a._onLoad = resolve; });
   };
