@@ -460,9 +460,11 @@ def write_snapshot(tag_dir, runtime_name, runtime, folder, bundle):
 
     def make(_):
         scratch = os.path.join(CACHE, "snapshot.tmp")
-        os.makedirs(scratch, exist_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+        with zipfile.ZipFile(os.path.join(tag_dir, bundle)) as archive:
+            archive.extractall(os.path.join(scratch, "package"))
         with step("node: %s's memory snapshot (once: the result is cached)" % runtime["label"]):
-            run(["node", script, os.path.join(tag_dir, folder), os.path.join(tag_dir, bundle), PACKAGE_ROOT,
+            run(["node", script, os.path.join(tag_dir, folder), os.path.join(scratch, "package"), PACKAGE_ROOT,
                  code, os.path.join(scratch, "snapshot.bin")], quiet=True)
         return read_bytes(os.path.join(scratch, "snapshot.bin"))
     data = cached("snapshot-node%s" % node_version(), content_hash(*inputs).encode(), make)
