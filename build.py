@@ -89,15 +89,23 @@ LOADER_PATCHES = {"pyodide.mjs": [
      'else{if(early)({binary:t,response:n}=_(e+"pyodide.asm.wasm"));'
      "n?l=await WebAssembly.instantiateStreaming(n,s):l=await WebAssembly.instantiate(await t,s)}"
      "if(pause)await pause();"),
+    # A restored snapshot also overwrites where CPython keeps its trampoline for calls through
+    # C function pointers: the one found under Node, which has no wasm trampoline, so calls
+    # take a JS detour, slower and fatal to Python waiting through JSPI (``run_sync``). The
+    # page's own, found before the restore, is written back (below, ``pyodide.asm.mjs``).
     ("pauses between start-up steps", re.compile(re.escape(
         "function Ae(e,t,n){let i=e.API,s;return t&&(s=i.restoreSnapshot(t)),i.finalizeBootstrap(s,n._snapshotDeserializer)}")),
-     "async function Ae(e,t,n){let i=e.API,s;if(n.pause)await n.pause();t&&(s=i.restoreSnapshot(t));"
+     "async function Ae(e,t,n){let i=e.API,s;if(n.pause)await n.pause();"
+     "t&&(s=i.restoreSnapshot(t),e.setTrampoline());"
      "if(n.pause)await n.pause();return i.finalizeBootstrap(s,n._snapshotDeserializer)}"),
     ("pause before the streams", re.compile(re.escape("let a=Ae(r,s,t);return await Oe(a,t)")),
      "let a=await Ae(r,s,t);if(t.pause)await t.pause();return await Oe(a,t)"),
 ], "pyodide.asm.mjs": [
     ("pause between linking and running", re.compile(re.escape("wasmExports=await (createWasm());run();")),
      "wasmExports=await (createWasm());if(Module.pause)await Module.pause();run();"),
+    ("the trampoline kept for a restored snapshot", re.compile(re.escape(
+        "HEAP32[(__PyRuntime+offset)/4>>>0]=ptr});")),
+     "HEAP32[(__PyRuntime+offset)/4>>>0]=ptr;Module.setTrampoline=()=>{HEAP32[(__PyRuntime+offset)/4>>>0]=ptr}});"),
 ]}
 GLUE_PATCHES = [
     # FS errors as a release build makes them: not an Error (no stack trace captured) and no

@@ -12,6 +12,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 const [folder, files, root, code, output] = process.argv.slice(2);
+// Python records at start-up whether the engine can suspend WebAssembly (JSPI): browsers
+// can, this Node cannot. Told it can, Python keeps ``run_sync`` working in the snapshot; the
+// stand-in is never called here (nothing suspends while the snapshot is made).
+if (!("Suspending" in WebAssembly)) {
+  WebAssembly.Suspending = function (fn) { return fn; };
+  WebAssembly.promising = function (fn) { return fn; };
+}
 const { loadPyodide } = await import(pathToFileURL(path.join(folder, "pyodide.mjs")).href);
 const py = await loadPyodide({ indexURL: folder + "/", packages: [], _makeSnapshot: true });
 py.mountNodeFS(root, files);
