@@ -55,6 +55,8 @@ MPY_FLAGS = ["-O3"]
 GLUE = ("micropython.mjs",)
 # The modules only analytics.js's rarer methods need (vocabulary.LATER_METHODS): a bundle of their own.
 LATER_MODULES = ("totango_py/local_calls", "totango_py/emitter", "totango_py/middleware")
+# Only for a runtime that runs in the tag's Web Worker (``worker`` in tools/runtimes.py): Pyodide.
+WORKER_MODULES = ("totango_py/browser/relay",)
 SHRUNK = ("micropython.wasm",)  # Pyodide's 9 MB one is left as published
 # Binaryen's passes for it: -Oz, then GUFA (whole-program flow analysis: constants and
 # unreachable code it proves) and -Oz again on what that leaves; the target_features
@@ -487,7 +489,7 @@ def node_version():
 
 def boot_runtimes(runtimes):
     """What boot.js is told of each runtime's built files (the rest of ``files.json`` is the snippet's)."""
-    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot") if key in r}
+    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay") if key in r}
             for name, r in runtimes.items()}
 
 
@@ -497,8 +499,12 @@ def build_tag(tag_dir, tag_path):
     ``totango_py-later.<hash>.zip``), and
     ``files.json`` naming them."""
     sources = python_sources()
-    packages = {"mpy": compile_mpy(sources), "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
+    packages = {"mpy": compile_mpy([path for path in sources if path[:-3] not in WORKER_MODULES]),
+                "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
     layout = {"runtimes": {}}
+    relay = minify(tag_script("relay.js").encode("utf-8"))
+    layout["relay"] = "relay.%s.js" % content_hash(relay)
+    write_bytes(os.path.join(tag_dir, layout["relay"]), relay)
     for name, runtime in RUNTIMES.items():
         files = runtime_files(runtime)
         folder = "%s/%s/" % (name, content_hash(*[n.encode() + b"\0" + files[n] for n in sorted(files)]))
@@ -509,6 +515,8 @@ def build_tag(tag_dir, tag_path):
                          (("totango_py", first), ("totango_py-later", later))]
         layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
+        if runtime.get("worker"):  # both sides of its worker: boot.js imports it (a modulepreload
+            layout["runtimes"][name]["relay"] = layout["relay"]  # that fails stalls the import for seconds)
         if runtime.get("snapshot"):
             snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)
             layout["runtimes"][name]["snapshot"] = snapshot

@@ -100,6 +100,7 @@ def test_dates_everywhere_become_iso():
     ({"serviceId": "SP-1", "trackerUrl": "https://x/\"onload=\""}, "plain URL"),
     ({"serviceId": "SP-1", "runtime": "cpython"}, "runtime must be one of"),
     ({"serviceId": "SP-1", "snapshot": "no"}, "snapshot must be true or false"),
+    ({"serviceId": "SP-1", "worker": 1}, "worker must be true or false"),
     ({"serviceId": "SP-1", "holdLimit": 0}, "holdLimit"),
     ({"serviceId": "SP-1", "defaultPlan": 3}, "defaultPlan"),
 ])

@@ -35,7 +35,7 @@ def test_versions_manifest_matches_files():
 
 def test_bundles_hold_the_package_and_no_tests():
     """Each runtime's two zips hold the whole package between them: the later one exactly the
-    modules of the later methods."""
+    modules of the later methods. The worker's ports only where the runtime runs in one."""
     for runtime, suffix in (("pyodide", ".py"), ("micropython", ".mpy")):
         names = {}
         for which in ("bundle", "later"):
@@ -45,7 +45,10 @@ def test_bundles_hold_the_package_and_no_tests():
         everything = names["bundle"] + names["later"]
         assert "totango_py/__init__" + suffix in names["bundle"] and "totango_py/browser/tag" + suffix in names["bundle"]
         assert sorted(names["later"]) == sorted(module + suffix for module in build.LATER_MODULES)
-        assert sorted(everything) == sorted(path[:-3] + suffix for path in build.python_sources())
+        shipped = [path[:-3] for path in build.python_sources()]
+        if not build.RUNTIMES[runtime].get("worker"):
+            shipped = [path for path in shipped if path not in build.WORKER_MODULES]
+        assert sorted(everything) == sorted(path + suffix for path in shipped)
         assert all(name.startswith("totango_py/") and name.endswith(suffix) for name in everything)
 
 
@@ -55,6 +58,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
     built = layout()
     fetched = [built["boot"]] + [path for runtime in built["runtimes"].values() for _, path in runtime["preload"]]
     fetched += [runtime["later"] for runtime in built["runtimes"].values()]
+    fetched += [built["relay"]]
     for path in fetched:
         with open(os.path.join(tag, path), "rb") as handle:
             data = handle.read()
@@ -72,12 +76,15 @@ def test_every_fetched_file_has_a_content_hashed_name():
         assert runtime["folder"].rstrip("/").rsplit("/", 1)[1] == build.content_hash(*parts)
     with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
         snippet = handle.read()
-    assert built["boot"] in snippet and all(path in snippet for path in fetched if "-later." not in path)
+    assert built["boot"] in snippet and all(path in snippet for path in fetched
+                                            if "-later." not in path and path != built["relay"])
     with open(os.path.join(tag, built["boot"]), encoding="utf-8") as handle:
         boot = handle.read()
     assert all(runtime["later"] in boot for runtime in built["runtimes"].values())  # boot.js fetches it
+    assert built["relay"] in boot
     unhashed = [name for name in os.listdir(tag) if os.path.isfile(os.path.join(tag, name))
-                and not name.endswith((".gz", ".br")) and name not in built["stable"] and name != built["boot"]]
+                and not name.endswith((".gz", ".br")) and name not in built["stable"]
+                and name not in (built["boot"], built["relay"])]
     assert unhashed == []
 
 

@@ -24,7 +24,8 @@ def test_each_file_requested_once_and_only_the_runtimes_own(site, server, watche
     wait_activity(server, "Requested", timeout=60)
     built = layout()
     tag = sorted(url[len("tag/"):] for url in requested if url.startswith("tag/"))
-    preloaded = sorted([built["boot"]] + [path for _, path in built["runtimes"][runtime]["preload"]])
+    preloaded = sorted([built["boot"]] + [path for _, path in built["runtimes"][runtime]["preload"]]
+                       + [built["runtimes"][runtime][key] for key in ("relay",) if key in built["runtimes"][runtime]])
     assert tag == preloaded  # each once: a preload the loader did not reuse would be fetched twice
     others = [name for name in built["runtimes"] if name != runtime]
     assert not [url for url in tag if url.startswith(tuple(name + "/" for name in others))]

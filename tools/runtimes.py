@@ -47,6 +47,8 @@ RUNTIMES = {
         # same for every visitor, and anonymous ids and tab names are drawn from it.
         "snapshot": "import random",
         "afterSnapshot": "random.seed()",
+        # Run in a Web Worker (web/tag/relay.js) where the browser allows: off the page's thread.
+        "worker": True,
     },
 }
 
@@ -71,6 +73,8 @@ def for_javascript():
         "defaultTrackerUrl": vocabulary.DEFAULT_TRACKER_URL,
         "queueKey": vocabulary.QUEUE_KEY,
         "tabLockPrefix": vocabulary.TAB_LOCK_PREFIX,
+        "workPrefix": vocabulary.WORK_PREFIX,
+        "leftKey": vocabulary.LEFT_KEY,
         "queuedMethods": vocabulary.QUEUED_METHODS,
         "elementMethods": vocabulary.ELEMENT_METHODS,
         "keptMethods": vocabulary.KEPT_METHODS,

@@ -137,17 +137,25 @@ def _bind(analytics, kind, dom_event, elements, event, properties):
     if analytics.ports.get("links") is None:
         return analytics._local(call, unsupported("no page here: there are no elements to bind"))
 
-    def handler(element):
-        try:
-            name = event(element) if callable(event) else event
-            given = properties(element) if callable(properties) else properties
-        except Exception as error:
-            analytics.journal.log("error", "%s: a function given raised %s" % (call, error))
-            return
-        analytics.track(name, given)
-
     try:
-        count = analytics.ports["links"].bind(elements, dom_event, handler)
+        count = analytics.ports["links"].bind(elements, dom_event, _LinkHandler(analytics, call, event, properties))
     except Exception as error:
         return analytics._bad(call, "could not bind: %s" % error)
     return analytics._local(call, local("tracks each %s of %d element(s)" % (dom_event, count)))
+
+
+class _LinkHandler:
+    """Tracks an element's click or submit. It keeps the event and properties it was given
+    (names or functions of the element), for a links port that works them out on the page."""
+
+    def __init__(self, analytics, call, event, properties):
+        self.analytics, self.call, self.event, self.properties = analytics, call, event, properties
+
+    def __call__(self, element):
+        try:
+            name = self.event(element) if callable(self.event) else self.event
+            given = self.properties(element) if callable(self.properties) else self.properties
+        except Exception as error:
+            self.analytics.journal.log("error", "%s: a function given raised %s" % (self.call, error))
+            return
+        self.analytics.track(name, given)

@@ -31,10 +31,7 @@ holder lives); ``release()`` gives up every lock this tab took.
 import time
 
 from . import storage as keys
-from .vocabulary import TAB_LOCK_PREFIX as LOCK_PREFIX
-
-PREFIX = "totango_py_"
-LEFT_KEY = "totango_py_left"   # written when a tab with work leaves: other tabs look for orphans
+from .vocabulary import LEFT_KEY, TAB_LOCK_PREFIX as LOCK_PREFIX, WORK_PREFIX as PREFIX
 LEASE_MS = 180000              # longer than a background tab's once-a-minute timers
 
 

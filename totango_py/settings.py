@@ -18,10 +18,11 @@ DEFAULTS = {
     "defaultPlan": "Free",
     "trackerUrl": DEFAULT_TRACKER_URL,
     # Tag-level settings: which interpreter boots the tag, whether Pyodide starts from the
-    # build's memory snapshot (read by the snippet), and how many activity calls may wait
-    # for an account before the oldest is dropped.
+    # build's memory snapshot (read by the snippet) and runs in a Web Worker (read by boot.js),
+    # and how many activity calls may wait for an account before the oldest is dropped.
     "runtime": DEFAULT_RUNTIME,
     "snapshot": True,
+    "worker": True,
     "holdLimit": 100,
 }
 
@@ -85,7 +86,7 @@ def validate(given):
     if settings["runtime"] not in RUNTIME_NAMES:
         raise SettingsError("setting runtime must be one of %s, got %r"
                             % (", ".join(sorted(RUNTIME_NAMES)), settings["runtime"]))
-    for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages", "snapshot"):
+    for name in ("disableHeartbeat", "trackNamedPages", "trackCategorizedPages", "snapshot", "worker"):
         _check_bool(name, settings[name])
     plan = settings["defaultPlan"]
     if plan is not None and not isinstance(plan, str):

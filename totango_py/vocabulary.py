@@ -18,6 +18,10 @@ GROUP_KEYS = {"id": "ajs_group_id", "traits": "ajs_group_properties"}
 ANONYMOUS_ID_KEY = "ajs_anonymous_id"
 # localStorage key under which the snippet keeps calls still queued when the page is left.
 QUEUE_KEY = "totango_py_queue"
+# Every key of persisted work starts with this (``<kind>:<tab>``, see ``ownership``); a tab
+# leaving work behind writes LEFT_KEY, and other tabs look for orphans.
+WORK_PREFIX = "totango_py_"
+LEFT_KEY = "totango_py_left"
 # The Web Lock a tab holds while it lives, ``<prefix><tab>`` (see ``ownership``); boot.js
 # asks for it while the runtime loads, and Python takes it over.
 TAB_LOCK_PREFIX = "totango_py_tab:"

@@ -1,6 +1,7 @@
 """The core's ports for a web page, built once (see ``totango_py.ports`` for the contracts)."""
 
 from ..ownership import Owner
+from . import ffi
 from .console import ConsoleLogger
 from .context import page_context
 from .lifecycle import PageLifecycle
@@ -16,6 +17,10 @@ tab = None
 
 
 def ports():
+    if ffi.in_worker():
+        from .relay import ports as relayed
+
+        return relayed(tab)
     logger = ConsoleLogger()
     storage = BrowserStorage(logger)
     owner = Owner(storage, page_locks(storage), tab)

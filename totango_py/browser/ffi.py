@@ -24,12 +24,23 @@ if sys.implementation.name == "micropython":
     from jsffi import create_proxy as _create_proxy
 
     _jsnull = None
+    _run_sync = None
     RUNTIME = "micropython"
 else:
     from pyodide.ffi import create_proxy as _create_proxy
     from pyodide.ffi import jsnull as _jsnull
+    from pyodide.ffi import run_sync as _run_sync
 
     RUNTIME = "pyodide"
+
+# In the tag's Web Worker (relay.js) there is no page: what Python does to it goes through
+# ``relay``, which sets ``forward`` to note a console line or a DOM event for the page.
+forward = None
+
+
+def in_worker():
+    """True in the tag's Web Worker. Asked each time: Pyodide's snapshot is made under Node."""
+    return not hasattr(js, "document")
 
 
 # Runs ``target[name](...args)`` and reports instead of throwing. boot.js
@@ -46,7 +57,7 @@ class JsError(Exception):
 
 def snippet_attr(name):
     """An attribute the snippet or boot.js put on ``window.analytics``, or None."""
-    queue = getattr(js.window, "analytics", None)
+    queue = getattr(getattr(js, "window", None), "analytics", None)
     return None if is_none(queue) else getattr(queue, name, None)
 
 
@@ -81,8 +92,20 @@ def create_proxy(function):
 
     Make it once and keep it for the page's life: a proxy JavaScript drops is
     finalized at a later garbage collection, which runs JavaScript in this page,
-    and a page in the back/forward cache is evicted for that."""
-    return _create_proxy(function)
+    and a page in the back/forward cache is evicted for that.
+
+    In the worker, JavaScript calling it gets a Promise of the result: Python runs one
+    call at a time there, each able to wait for the page (``wait``). The result comes in
+    a JS array, so that the worker's queue waits for Python and not for a Promise it returned
+    (a Web Lock's callback returns one that resolves when the lock is let go)."""
+    if not in_worker():
+        return _create_proxy(function)
+    return snippet_attr("_entry")(_create_proxy(lambda *args: js.Array.of(function(*args))))
+
+
+def wait(promise):
+    """The value a JS Promise resolves with, Python waiting for it (the worker only: JSPI)."""
+    return _run_sync(promise)
 
 
 def is_none(value):
@@ -114,6 +137,9 @@ def to_py(value):
 
 def log(level, message):
     """A console line; a page's console that throws (or is missing) is ignored."""
+    if forward is not None:
+        forward("log", level, message)
+        return
     try:
         call(get(js.window, "console"), level, message)
     except JsError:
@@ -122,6 +148,9 @@ def log(level, message):
 
 def dispatch(name, detail):
     """Tell page code what happened: a ``CustomEvent`` on window (its listeners' errors stay theirs)."""
+    if forward is not None:
+        forward("dispatch", name, detail)
+        return
     try:
         event = js.CustomEvent.new(name, to_js({"detail": detail}))  # a builtin: does not throw
         call(js.window, "dispatchEvent", event)

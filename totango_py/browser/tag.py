@@ -34,6 +34,8 @@ def _kept(stored):
 
 def _renamed():
     """Back from the back/forward cache under a new name: the snippet keeps calls under it."""
+    if ffi.forward is not None:  # in the worker: the page's snippet is told
+        ffi.forward("tab", analytics.owner.tab)
     js.window.analytics._tab = analytics.owner.tab
 
 
@@ -73,7 +75,11 @@ def _handle(queue, item, by_reference=True):
 
 def _by_reference(queue, marker):
     """The page function (or elements) a marker stands for; imported on the first one,
-    as most pages pass none."""
+    as most pages pass none. In the worker the value stays on the page, known by its index."""
+    if ffi.forward is not None:
+        from .relay import RemoteValue
+
+        return RemoteValue(marker[_FN])
     from .page_value import PageValue
 
     return PageValue(queue._fn(marker[_FN]))

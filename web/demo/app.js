@@ -49,18 +49,20 @@
     event.preventDefault();
     var value = function (name) { return $("f-" + name).value.trim(); };
     var created = value("created");
-    demoCall("identify", value("userId"), { email: value("email"), name: value("name") });
-    demoCall("group", value("companyId"), {
-      name: value("companyName"),
-      plan: value("plan"),
-      created: created ? new Date(created + "T00:00:00Z") : undefined
-    });
-    showAccount();
+    // Shown once the tag has handled both calls: with Pyodide in its worker, user() and
+    // group() reflect a call only then.
+    Promise.all([
+      demoCall("identify", value("userId"), { email: value("email"), name: value("name") }),
+      demoCall("group", value("companyId"), {
+        name: value("companyName"),
+        plan: value("plan"),
+        created: created ? new Date(created + "T00:00:00Z") : undefined
+      })
+    ]).then(showAccount);
   });
 
   $("signout").addEventListener("click", function () {
-    demoCall("reset");
-    showAccount();
+    demoCall("reset").then(showAccount);
   });
 
   document.addEventListener("click", function (event) {

@@ -53,9 +53,14 @@
     return !!given && typeof given.serviceId === "string" && SERVICE_ID.test(given.serviceId);
   }
 
+  // A page function's index; in the worker (relay.js) Python keeps indexes, so one function has one.
+  function keep(value) {
+    var index = a._relayed ? fns.indexOf(value) : -1;
+    return index >= 0 ? index : fns.push(value) - 1;
+  }
   function reference(value) {
     var marker = {};
-    marker[FN] = fns.push(value) - 1;
+    marker[FN] = keep(value);
     return marker;
   }
 
@@ -251,9 +256,7 @@
         var arg = call[i];
         if (typeof arg === "function") {
           if (!keepFns) { out.push("null"); continue; }
-          var marker = {};
-          marker[FN] = fns.push(arg) - 1;
-          arg = marker;
+          arg = reference(arg);
         }
         var text = write(arg, [], budget);
         out.push(text === undefined ? "null" : text);
@@ -280,22 +283,25 @@
   // Up to max calls, each encoded on its own, as one JSON list; they leave the
   // queue only once encoded, so nothing is lost to a throwing value. A call of a
   // later method waits, with every call after it, until its bundle is in.
+  // From the worker (relay.js), the calls stay queued (a._sent of them sent) until answered.
+  a._sent = 0;
   a._take = function (max) {
-    var count = Math.min(max || a.length, a.length), out = [];
-    for (var i = 0; i < count; i++) {
+    var from = a._relayed ? a._sent : 0, count = Math.min(from + (max || a.length), a.length), out = [];
+    for (var i = from; i < count; i++) {
       var isLater = a[i] && LATER_METHODS.indexOf(a[i][0]) >= 0;
       if (isLater && !later.done) { later.load(); break; }
       taken.push(a[i] && a[i].done);
       out.push(isLater && later.failed ? droppedCall(a[i], "its code could not be loaded: " + later.failed)
                                        : encodeCall(a[i], true));
     }
-    a.splice(0, i);
+    if (a._relayed) a._sent = i;
+    else a.splice(0, i);
     return "[" + out.join(",") + "]";
   };
   // A page function (or page elements) sent by reference: Python takes it once and keeps it.
   a._fn = function (index) {
     var fn = fns[index];
-    fns[index] = null;
+    if (!a._relayed) fns[index] = null;
     return fn;
   };
   byReference();
@@ -345,6 +351,7 @@
     var status = a._status ? JSON.parse(a._status()) : { tracker: a._failed ? "failed" : "booting" };
     status.runtime = runtime;
     if (WHERE[runtime].snapshot) status.fromSnapshot = !!a._fromSnapshot;
+    if (WHERE[runtime].relay) status.worker = !!a._relayed;
     status.times = times;
     if (a._failed) status.bootError = a._failed;
     return status;
@@ -381,7 +388,7 @@
     return fetch(base + name).then(function (r) {
       if (!r.ok) throw new Error(name + ": HTTP " + r.status);
       return r.arrayBuffer();
-    }).then(unzip);
+    });
   }
   function unzip(buffer) {
     var view = new DataView(buffer), names = new TextDecoder(), files = {}, at = 0;
@@ -396,47 +403,48 @@
   var folder = base + WHERE[runtime].folder;
   // The runtime's memory as the build left it after the imports (tools/runtimes.py), if this
   // runtime has one, the snippet asked for it, and it arrives; else the runtime starts from scratch.
-  var memory = WHERE[runtime].snapshot && !a._lean ? fetch(base + WHERE[runtime].snapshot).then(function (r) {
-    return r.ok ? r.arrayBuffer() : null;
-  })["catch"](function () { return null; }) : null;
-  var interpreter = Promise.all([import(folder + RT.module), memory]).then(function (loaded) {
-    var start = loaded[0][RT.start], options = Object.assign({}, RT.options);
-    if (RT.indexURL) options.indexURL = folder;
-    if (a._wasm) options.wasmModule = a._wasm;  // the snippet's compile of the runtime's .wasm
-    options.pause = function () { return new Promise(soon); };  // between the runtime's start-up steps
-    if (!loaded[1]) return start(options);
-    return start(Object.assign({ _loadSnapshot: loaded[1] }, options)).then(function (py) {
-      py.runPython(RT.afterSnapshot);
-      a._fromSnapshot = true;
-      return py;
-    }, function (e) {
-      report("the runtime's snapshot could not be used; starting afresh:", e);
-      return start(options);
-    });
-  });
+  function fetchMemory() {
+    return WHERE[runtime].snapshot && !a._lean ? fetch(base + WHERE[runtime].snapshot).then(function (r) {
+      return r.ok ? r.arrayBuffer() : null;
+    })["catch"](function () { return null; }) : null;
+  }
+  var memory = fetchMemory();
   // The page's storage opens on its first use, a wait on the browser: taken
   // here, while the runtime loads, rather than when Python starts.
   try { void window.localStorage.length; } catch (e) {}
-  var root = /*@vocabulary.packageRoot*/null, made = {};
-  function writeFiles(py, files) {
-    Object.keys(files).forEach(function (path) {
-      var parts = (root + "/" + path).split("/");
-      for (var i = 2; i < parts.length; i++) {
-        var dir = parts.slice(0, i).join("/");
-        if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
-      }
-      py.FS.writeFile(root + "/" + path, files[path]);
+
+  // Python runs in a Web Worker (relay.js), off the page's thread, where this runtime can
+  // and the browser has what the worker needs; else on the page. Either way, what it gives
+  // is a Promise of a function that adds the later methods' code (a zip) to Python.
+  var addLater;
+  if (WHERE[runtime].relay && settings.worker !== false && workerPossible()) {
+    var relay = base + WHERE[runtime].relay;
+    addLater = import(relay).then(function () {
+      return a._relay({ script: relay, folder: folder, runtime: RT, memory: memory, bundle: bundle, times: times, unzip: unzip,
+                        report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
+    }, function (e) {
+      report("running Python on the page:", e);
+      return onPage();
     });
+  } else {
+    addLater = onPage();
   }
+  function workerPossible() {
+    try {
+      window.localStorage.setItem(TAB_LOCK, "1");
+      window.localStorage.removeItem(TAB_LOCK);
+      return typeof Worker === "function" && typeof WebAssembly.Suspending === "function" && !!navigator.locks;
+    } catch (e) { return false; }
+  }
+
   // The bundle of the later methods, fetched on the first such call; the calls
   // waiting for it go on once it is in (or, if it cannot be had, are dropped with why).
   var later = { done: false, failed: null, started: false };
   later.load = function () {
     if (later.started) return;
     later.started = true;
-    Promise.all([interpreter, fetchZip(WHERE[runtime].later)]).then(function (loaded) {
-      writeFiles(loaded[0], loaded[1]);
-      if (RT.afterFiles) loaded[0].runPython(RT.afterFiles);
+    Promise.all([addLater, fetchZip(WHERE[runtime].later)]).then(function (loaded) {
+      return loaded[0](loaded[1]);
     }).catch(function (e) {
       later.failed = reason(e);
       report("could not load the code of " + LATER_METHODS.join(", ") + ": " + later.failed);
@@ -445,19 +453,60 @@
       a._kick();
     });
   };
-  Promise.all([interpreter, bundle]).then(function (loaded) {
-    var py = loaded[0];
-    times.runtimeReady = performance.now();
-    writeFiles(py, loaded[1]);
-    times.filesWritten = performance.now();
-    // Core, browser bridge, start, then the queued calls: short tasks rather than one long one.
-    return STEPS.reduce(function (done, step) {
-      return done.then(function () {
-        return new Promise(soon);
-      }).then(function () {
-        py.runPython(step[1]);
-        times[step[0]] = performance.now();
+
+  // Python on the page: the runtime, the package's files, then boot.js's steps. ``again``:
+  // the runtime's memory and the package were given to a worker that failed: fetched again.
+  function onPage(again) {
+    if (again) {
+      memory = fetchMemory();
+      bundle = fetchZip(WHERE[runtime].bundle);
+    }
+    var interpreter = Promise.all([import(folder + RT.module), memory]).then(function (loaded) {
+      var start = loaded[0][RT.start], options = Object.assign({}, RT.options);
+      if (RT.indexURL) options.indexURL = folder;
+      if (a._wasm) options.wasmModule = a._wasm;  // the snippet's compile of the runtime's .wasm
+      options.pause = function () { return new Promise(soon); };  // between the runtime's start-up steps
+      if (!loaded[1]) return start(options);
+      return start(Object.assign({ _loadSnapshot: loaded[1] }, options)).then(function (py) {
+        py.runPython(RT.afterSnapshot);
+        a._fromSnapshot = true;
+        return py;
+      }, function (e) {
+        report("the runtime's snapshot could not be used; starting afresh:", e);
+        return start(options);
       });
-    }, Promise.resolve()).then(function () { scheduleDrain(soon); });
-  }).catch(fail);
+    });
+    var root = /*@vocabulary.packageRoot*/null, made = {};
+    function writeFiles(py, files) {
+      Object.keys(files).forEach(function (path) {
+        var parts = (root + "/" + path).split("/");
+        for (var i = 2; i < parts.length; i++) {
+          var dir = parts.slice(0, i).join("/");
+          if (!made[dir]) { try { py.FS.mkdir(dir); } catch (e) {} made[dir] = true; }
+        }
+        py.FS.writeFile(root + "/" + path, files[path]);
+      });
+    }
+    Promise.all([interpreter, bundle]).then(function (loaded) {
+      var py = loaded[0];
+      times.runtimeReady = performance.now();
+      writeFiles(py, unzip(loaded[1]));
+      times.filesWritten = performance.now();
+      // Core, browser bridge, start, then the queued calls: short tasks rather than one long one.
+      return STEPS.reduce(function (done, step) {
+        return done.then(function () {
+          return new Promise(soon);
+        }).then(function () {
+          py.runPython(step[1]);
+          times[step[0]] = performance.now();
+        });
+      }, Promise.resolve()).then(function () { scheduleDrain(soon); });
+    }).catch(fail);
+    return interpreter.then(function (py) {
+      return function (zip) {
+        writeFiles(py, unzip(zip));
+        if (RT.afterFiles) py.runPython(RT.afterFiles);
+      };
+    });
+  }
 })();

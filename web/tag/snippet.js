@@ -80,10 +80,12 @@
   // in the next tab) takes them over once, under a lock.
   a._tab = Math.random().toString(36).slice(2, 10) + Date.now().toString(36);
   addEventListener("beforeunload", function () { a._leaving = true; });
-  addEventListener("pagehide", function () {
+  // A call Python's worker is handling (one of the first a._sent) stays for its answer if the
+  // page may come back (the back/forward cache); else it is kept, as the answer cannot come.
+  addEventListener("pagehide", function (e) {
     var keep = [], rest = [];
     for (var j = 0; j < a.length; j++) {
-      if (!a[j] || kept.indexOf(a[j][0]) < 0) { rest.push(a[j]); continue; }
+      if (!a[j] || kept.indexOf(a[j][0]) < 0 || (e.persisted && j < a._sent)) { rest.push(a[j]); continue; }
       try { keep.push(a._encodeCall ? a._encodeCall(a[j], false) : JSON.stringify(a[j])); } catch (e) {}
       if (a[j].done) a[j].done({ outcome: "held", reason: "kept at page exit; sent from the next page" });
     }

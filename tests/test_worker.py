@@ -1,0 +1,103 @@
+"""Pyodide runs in a Web Worker (web/tag/relay.js): the page keeps its thread, calls
+stay queued until the worker has answered them, and where a worker cannot run
+Python runs on the page instead, losing nothing."""
+
+import json
+import os
+
+from conftest import DIST
+from page_helpers import tag_page, wait_activity, wait_status
+
+RUNTIME = "pyodide"
+CALLS = "analytics.identify('w-user'); analytics.group('w-co'); analytics.track('From the worker');"
+
+
+def relay_name():
+    with open(os.path.join(DIST, "tag", "files.json"), encoding="utf-8") as handle:
+        return json.load(handle)["relay"]
+
+
+def delivered_once(server, watched, activity="From the worker"):
+    found = wait_activity(server, activity, timeout=60)
+    wait_status(watched, "s.tracker === 'ready'", timeout_ms=60000)
+    assert len(server_activities(server, activity)) == 1
+    assert watched.errors == []
+    return found
+
+
+def server_activities(server, activity):
+    return [r for r in server.received() if r["activity"] == activity]
+
+
+def test_python_runs_in_a_worker(site, server, watched):
+    watched.goto(server.url + tag_page(site, "worker-on", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    status = watched.evaluate("analytics.status()")
+    assert status["worker"] is True and status["python"] == "pyodide"
+    assert status["fromSnapshot"] is True
+    # Python's marks, on the page's clock, in order.
+    times = status["times"]
+    assert times["bootStart"] < times["workerStart"] < times["runtimeReady"] < times["pythonReady"]
+    # Nothing of the interpreter on the page: its loader was never run here.
+    assert watched.evaluate("typeof window.loadPyodide === 'undefined' && !('pyodide' in window)")
+    # user() and group() answer from what the worker last said.
+    assert watched.evaluate("[analytics.user().id(), analytics.group().id()]") == ["w-user", "w-co"]
+
+
+def test_worker_false_runs_python_on_the_page(site, server, watched):
+    watched.goto(server.url + tag_page(site, "worker-off", RUNTIME, CALLS, settings={"worker": False}))
+    delivered_once(server, watched)
+    assert watched.evaluate("analytics.status().worker") is False
+    assert not [line for line in watched.console_lines if "running Python on the page" in line[1]]
+
+
+def test_without_workers_python_runs_on_the_page(site, server, watched):
+    watched.add_init_script("delete window.Worker")
+    watched.goto(server.url + tag_page(site, "worker-none", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    assert watched.evaluate("analytics.status().worker") is False
+
+
+def test_a_worker_that_cannot_load_leaves_python_on_the_page(site, server, watched):
+    watched.route("**/" + relay_name(), lambda route: route.fulfill(status=404, body="gone"))
+    watched.goto(server.url + tag_page(site, "worker-404", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    assert watched.evaluate("analytics.status().worker") is False
+    assert any("running Python on the page" in text for kind, text in watched.console_lines)
+
+
+def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, watched):
+    # The worker gets a package it cannot unpack; the page fetches it again, whole, for itself.
+    watched.add_init_script("""
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (message, transfer) {
+        if (message && message.part === 'bundle') message = {part: 'bundle', value: null, error: 'spoiled'};
+        return post.call(this, message, transfer);
+      };""")
+    watched.goto(server.url + tag_page(site, "worker-fails", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    assert watched.evaluate("analytics.status().worker") is False
+    assert any("spoiled" in text for kind, text in watched.console_lines)
+
+
+def test_a_call_the_worker_has_not_answered_is_kept_when_the_page_is_left(site, server, watched):
+    # The worker is slow to get this page's calls; the page is left before it answers.
+    # The next page sends the call, once; the first page's worker never does.
+    watched.add_init_script("""
+      if (location.pathname.endsWith('worker-left.html')) {
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (message, transfer) {
+          if (message && message.calls) { setTimeout(() => post.call(this, message, transfer), 3000); return; }
+          return post.call(this, message, transfer);
+        };
+      }""")
+    after = tag_page(site, "worker-after", RUNTIME, "")
+    watched.goto(server.url + tag_page(site, "worker-left", RUNTIME, CALLS))
+    wait_status(watched, "s.tracker === 'ready' && s.worker && analytics._sent > 0", timeout_ms=60000)
+    watched.goto(server.url + after)
+    found = wait_activity(server, "From the worker", timeout=60)
+    assert len(found) == 1
+    wait_status(watched, "s.tracker === 'ready'", timeout_ms=60000)
+    watched.wait_for_timeout(4000)  # past the first page's delayed message, had it survived
+    assert len(server_activities(server, "From the worker")) == 1
+    assert watched.errors == []
