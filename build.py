@@ -387,7 +387,7 @@ def preload_hints(runtime, folder, bundle):
     hints = [["modulepreload", folder + runtime["module"]]]
     hints += [["modulepreload" if name.endswith(".mjs") else "wasm" if name in COMPILED_EARLY else "fetch",
                folder + name] for name in runtime["files"] if name != runtime["module"]]
-    return hints + [["fetch", bundle]]
+    return hints + [["bundle", bundle]]
 
 
 def tag_script(name, built=None):
@@ -515,8 +515,12 @@ def build_tag(tag_dir, tag_path):
                          (("totango_py", first), ("totango_py-later", later))]
         layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
-        if runtime.get("worker"):  # both sides of its worker: boot.js imports it (a modulepreload
-            layout["runtimes"][name]["relay"] = layout["relay"]  # that fails stalls the import for seconds)
+        if runtime.get("worker"):
+            # Both sides of its worker: boot.js imports it (not preloaded: an import whose
+            # modulepreload failed stalls for seconds). Where the snippet sees the worker can run,
+            # the page asks only for the package: the worker fetches the runtime, off the page's thread.
+            layout["runtimes"][name]["relay"] = layout["relay"]
+            layout["runtimes"][name]["preload"].insert(0, ["worker", layout["relay"]])
         if runtime.get("snapshot"):
             snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)
             layout["runtimes"][name]["snapshot"] = snapshot

@@ -41,9 +41,10 @@ def test_every_visitor_draws_its_own_ids(browser, site, server):
     assert ids[0] != ids[1] and all(len(i) == 36 for i in ids), ids
 
 
+# On the page (worker: false): the worker's own failure is in test_worker.py.
 def test_starts_afresh_without_its_snapshot(site, server, watched):
     watched.route("**/" + snapshot_path(), lambda route: route.fulfill(status=404, body="gone"))
-    watched.goto(server.url + tag_page(site, "snapshot-missing", RUNTIME, CALLS))
+    watched.goto(server.url + tag_page(site, "snapshot-missing", RUNTIME, CALLS, settings={"worker": False}))
     assert len(wait_activity(server, "From snapshot", timeout=60)) == 1
     assert watched.evaluate("analytics.status().fromSnapshot") is False
     assert watched.errors == []
@@ -52,7 +53,7 @@ def test_starts_afresh_without_its_snapshot(site, server, watched):
 def test_starts_afresh_from_a_broken_snapshot(site, server, watched):
     # Bytes of the right kind of response that are not a snapshot: Pyodide refuses them.
     watched.route("**/" + snapshot_path(), lambda route: route.fulfill(status=200, body=b"\x00" * 4096))
-    watched.goto(server.url + tag_page(site, "snapshot-broken", RUNTIME, CALLS))
+    watched.goto(server.url + tag_page(site, "snapshot-broken", RUNTIME, CALLS, settings={"worker": False}))
     assert len(wait_activity(server, "From snapshot", timeout=60)) == 1
     assert watched.evaluate("analytics.status().fromSnapshot") is False
     assert any("snapshot could not be used" in text for kind, text in watched.console_lines if kind == "error")

@@ -101,3 +101,13 @@ def test_a_call_the_worker_has_not_answered_is_kept_when_the_page_is_left(site, 
     watched.wait_for_timeout(4000)  # past the first page's delayed message, had it survived
     assert len(server_activities(server, "From the worker")) == 1
     assert watched.errors == []
+
+
+def test_a_snapshot_the_worker_cannot_get_leaves_python_on_the_page(site, server, watched):
+    with open(os.path.join(DIST, "tag", "files.json"), encoding="utf-8") as handle:
+        snapshot = json.load(handle)["runtimes"][RUNTIME]["snapshot"]
+    watched.route("**/" + snapshot, lambda route: route.abort())
+    watched.goto(server.url + tag_page(site, "worker-no-snapshot", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    assert watched.evaluate("[analytics.status().worker, analytics.status().fromSnapshot]") == [False, False]
+    assert any("snapshot could not be used" in text for kind, text in watched.console_lines)

@@ -408,19 +408,23 @@
       return r.ok ? r.arrayBuffer() : null;
     })["catch"](function () { return null; }) : null;
   }
-  var memory = fetchMemory();
+  // Python runs in a Web Worker (relay.js), off the page's thread, where this runtime can
+  // and the browser has what the worker needs; else on the page. The worker fetches the
+  // runtime's files and memory itself.
+  var relayed = WHERE[runtime].relay && settings.worker !== false && workerPossible();
+  var memory = relayed ? null : fetchMemory();
   // The page's storage opens on its first use, a wait on the browser: taken
   // here, while the runtime loads, rather than when Python starts.
   try { void window.localStorage.length; } catch (e) {}
 
-  // Python runs in a Web Worker (relay.js), off the page's thread, where this runtime can
-  // and the browser has what the worker needs; else on the page. Either way, what it gives
-  // is a Promise of a function that adds the later methods' code (a zip) to Python.
+  // Either way, what runs Python gives a Promise of a function that adds the later methods'
+  // code (a zip) to it.
   var addLater;
-  if (WHERE[runtime].relay && settings.worker !== false && workerPossible()) {
+  if (relayed) {
     var relay = base + WHERE[runtime].relay;
     addLater = import(relay).then(function () {
-      return a._relay({ script: relay, folder: folder, runtime: RT, memory: memory, bundle: bundle, times: times, unzip: unzip,
+      var snapshot = WHERE[runtime].snapshot && !a._lean ? base + WHERE[runtime].snapshot : null;
+      return a._relay({ script: relay, folder: folder, runtime: RT, snapshot: snapshot, bundle: bundle, times: times, unzip: unzip,
                         report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
     }, function (e) {
       report("running Python on the page:", e);
@@ -457,7 +461,7 @@
   // Python on the page: the runtime, the package's files, then boot.js's steps. ``again``:
   // the runtime's memory and the package were given to a worker that failed: fetched again.
   function onPage(again) {
-    if (again) {
+    if (again) {  // the package was given to a worker that failed: fetched again
       memory = fetchMemory();
       bundle = fetchZip(WHERE[runtime].bundle);
     }

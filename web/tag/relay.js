@@ -82,7 +82,7 @@
         a._relayed = false;
         a._sent = 0;
         boot.report("running Python on the page (the worker: " + why + ")");
-        ready[0](boot.onPage(true));  // the buffers moved to the worker: fetched again
+        ready[0](boot.onPage(true));
       } else {
         boot.fail(new Error(why));
       }
@@ -253,12 +253,12 @@
       } catch (e) {}
     }
 
-    // The start, at once: the worker loads Pyodide's loader meanwhile. Then the runtime's
-    // memory, its compiled .wasm and the package, each as it arrives (buffers moved, not copied).
+    // The start, at once: the worker fetches the runtime and its memory itself. Then the
+    // .wasm if the snippet compiled it, and the package's files (moved, not copied).
     post({ start: { settings: a._json(a._settings || {}), tab: a._tab, leaving: !!a._leaving, storage: stored(),
                     context: context(), folder: boot.folder, runtime: boot.runtime, origin: performance.timeOrigin,
-                    snapshot: !!boot.memory } });
-    [["memory", boot.memory], ["wasm", a._wasm], ["bundle", boot.bundle]].forEach(function (part) {
+                    snapshot: boot.snapshot } });
+    [["wasm", a._wasm], ["bundle", boot.bundle]].forEach(function (part) {
       Promise.resolve(part[1]).then(function (got) {
         if (part[0] === "bundle") return post({ part: "bundle", value: boot.unzip(got) }, [got]);
         post({ part: part[0], value: got || null }, got instanceof ArrayBuffer ? [got] : []);
@@ -281,7 +281,7 @@
     var TAB_LOCK = /*@vocabulary.tabLockPrefix*/null, PYODIDE = null;
     var a = self.analytics = { _calls: [] }, py = null, relay = null, done = [], inbox = [], busy = false;
     var asks = {}, asked = 0, times = {}, pageOrigin = 0, parts = {};
-    ["memory", "wasm", "bundle"].forEach(function (name) {
+    ["wasm", "bundle"].forEach(function (name) {
       parts[name] = new Promise(function (resolve) { parts["_" + name] = resolve; });
     });
     self.window = self;
@@ -412,18 +412,18 @@
       return import(s.folder + PYODIDE.module).then(function (loader) {
         var options = Object.assign({ indexURL: s.folder, wasmModule: value(parts.wasm) }, PYODIDE.options);
         if (!s.snapshot) return loader[PYODIDE.start](options);
-        var memory = value(parts.memory).then(function (got) {
-          if (!got) throw new Error("it could not be fetched");
-          return got;
+        var memory = fetch(s.snapshot).then(function (r) {
+          if (!r.ok) throw new Error("HTTP " + r.status);
+          return r.arrayBuffer();
         });
         memory["catch"](function () {});  // Pyodide takes the failure (below), maybe after it happened
+        // A snapshot that cannot be had or used: the page runs Python instead, started afresh there.
         return loader[PYODIDE.start](Object.assign({ _loadSnapshot: memory }, options)).then(function (got) {
           got.runPython(PYODIDE.afterSnapshot);
           got.fromSnapshot = true;
           return got;
         }, function (e) {
-          postMessage({ effects: JSON.stringify([["log", "error", "[totango_py] the runtime's snapshot could not be used; starting afresh: " + e]]) });
-          return loader[PYODIDE.start](options);
+          throw new Error("the runtime's snapshot could not be used: " + (e && e.message || e));
         });
       }).then(function (got) {
         py = got;

@@ -65,11 +65,15 @@
     // No snapshot (it saves time, not bytes) where the site turned it off or the visitor
     // asked the browser to save data.
     a._lean = a._settings.snapshot === false || !!(navigator.connection && navigator.connection.saveData);
-    for (var h = 0; h < hints.length; h++) {
+    for (var h = 0, worker = false; h < hints.length; h++) {
       var kind = hints[h][0], href = TAG + hints[h][1];
-      if (kind === "wasm") a._wasm = compile(href);
-      else if (kind === "fetch" || kind === "snapshot") {
-        if (kind === "fetch" || !a._lean) add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: href });
+      // A runtime boot.js will run in a Web Worker: the worker fetches its files, off the page's thread.
+      if (kind === "worker") worker = a._settings.worker !== false && typeof Worker === "function" &&
+                                      !!(window.WebAssembly && WebAssembly.Suspending) && !!navigator.locks;
+      else if (worker && kind !== "bundle") continue;
+      else if (kind === "wasm") a._wasm = compile(href);
+      else if (kind === "fetch" || kind === "bundle" || kind === "snapshot") {
+        if (kind !== "snapshot" || !a._lean) add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: href });
       }
       else add("link", { rel: kind, href: href });
     }
