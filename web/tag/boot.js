@@ -285,6 +285,7 @@
   // later method waits, with every call after it, until its bundle is in.
   // From the worker (relay.js), the calls stay queued (a._sent of them sent) until answered.
   a._sent = 0;
+  a._unsend = function () { taken.length = 0; a._sent = 0; };  // a worker that failed before answering
   a._take = function (max) {
     var from = a._relayed ? a._sent : 0, count = Math.min(from + (max || a.length), a.length), out = [];
     for (var i = from; i < count; i++) {

@@ -80,7 +80,7 @@
       if (!started) {
         a._drain = null;
         a._relayed = false;
-        a._sent = 0;
+        a._unsend();
         boot.report("running Python on the page (the worker: " + why + ")");
         ready[0](boot.onPage(true));
       } else {
