@@ -49,6 +49,22 @@ def main_thread_ms(seen):
     return metrics.get("TaskDuration", 0) * 1000
 
 
+# Resource Timing inside a page's Web Worker (Pyodide's, web/tag/relay.js): its fetches are
+# not the page's, so neither the page's DevTools session nor its Resource Timing sees them.
+WORKER_RESOURCES = """() => performance.getEntriesByType('resource').map(r => ({
+    name: r.name, transfer: r.transferSize, encoded: r.encodedBodySize, decoded: r.decodedBodySize}))"""
+
+
+def worker_resources(page):
+    found = []
+    for worker in page.workers:
+        try:
+            found += worker.evaluate(WORKER_RESOURCES)
+        except Exception as error:  # a worker that has ended
+            log("!! a worker's resources could not be read: %s" % str(error)[:100])
+    return found
+
+
 def wire_bytes(seen):
     """Bytes of the tag's responses as received (headers and body)."""
     wire = [{"url": path_of(seen["urls"].get(rid, "")), "bytes": size} for rid, size in seen["received"]
@@ -86,7 +102,8 @@ def load_measure(session, context, variant, link=None):
         acts.setdefault(r["activity"], r["time"] - origin)
     limit = (ready if ready is not None else data["now"]) + TRACK_SETTLE_S * 1000
     tasks = [t for t in data["lt"] if t[0] < limit]
-    tag_res = [r for r in data["resources"] if is_tag_request(r["name"])]
+    in_worker = [r for r in worker_resources(page) if is_tag_request(r["name"])]
+    tag_res = [r for r in data["resources"] if is_tag_request(r["name"])] + in_worker
     result = {
         "ready_ms": ready,
         "first_pixel_ms": pixel_times[0] if pixel_times else None,
@@ -112,6 +129,8 @@ def load_measure(session, context, variant, link=None):
         log("!! %s: %d of %d activities arrived; page errors: %s"
             % (variant, len(acts), len(EXPECTED_ACTIVITIES), errors[:3]))
     result.update(wire_bytes(seen))
+    result["tag_wire"] += [{"url": path_of(r["name"]), "bytes": r["transfer"], "worker": True} for r in in_worker]
+    result["tag_wire_bytes"] += sum(r["transfer"] for r in in_worker)
     page.close()
     return result
 
