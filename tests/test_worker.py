@@ -25,6 +25,19 @@ def delivered_once(server, watched, activity="From the worker"):
     return found
 
 
+def intercept_messages_to_worker(watched, body, where="true"):
+    """Run ``body`` (JavaScript with ``message`` and ``send(message)``) in place of each message
+    the page posts to its worker, on pages where the JS condition ``where`` holds."""
+    watched.add_init_script("""
+      if (%s) {
+        const post = Worker.prototype.postMessage;
+        Worker.prototype.postMessage = function (message, transfer) {
+          const send = (given) => post.call(this, given, transfer);
+          %s
+        };
+      }""" % (where, body))
+
+
 def server_activities(server, activity):
     return [r for r in server.received() if r["activity"] == activity]
 
@@ -68,12 +81,9 @@ def test_a_worker_that_cannot_load_leaves_python_on_the_page(site, server, watch
 
 def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, watched):
     # The worker gets a package it cannot unpack; the page fetches it again, whole, for itself.
-    watched.add_init_script("""
-      const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (message, transfer) {
-        if (message && message.part === 'bundle') message = {part: 'bundle', value: null, error: 'spoiled'};
-        return post.call(this, message, transfer);
-      };""")
+    intercept_messages_to_worker(watched, """
+          if (message && message.part === 'bundle') message = {part: 'bundle', value: null, error: 'spoiled'};
+          send(message);""")
     watched.goto(server.url + tag_page(site, "worker-fails", RUNTIME, CALLS))
     delivered_once(server, watched)
     assert watched.evaluate("analytics.status().worker") is False
@@ -83,17 +93,13 @@ def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, wa
 def test_a_call_the_worker_has_not_answered_is_kept_when_the_page_is_left(site, server, watched):
     # The worker is slow to get this page's calls; the page is left before it answers.
     # The next page sends the call, once; the first page's worker never does.
-    watched.add_init_script("""
-      if (location.pathname.endsWith('worker-left.html')) {
-        const post = Worker.prototype.postMessage;
-        Worker.prototype.postMessage = function (message, transfer) {
-          if (message && message.calls) { setTimeout(() => post.call(this, message, transfer), 3000); return; }
-          return post.call(this, message, transfer);
-        };
-      }""")
+    intercept_messages_to_worker(watched, """
+          if (message && message.calls) setTimeout(() => send(message), 3000);
+          else send(message);""", where="location.pathname.endsWith('worker-left.html')")
     after = tag_page(site, "worker-after", RUNTIME, "")
     watched.goto(server.url + tag_page(site, "worker-left", RUNTIME, CALLS))
     wait_status(watched, "s.tracker === 'ready' && s.worker && analytics._sent > 0", timeout_ms=60000)
+    assert server_activities(server, "From the worker") == []  # not answered when the page is left
     watched.goto(server.url + after)
     found = wait_activity(server, "From the worker", timeout=60)
     assert len(found) == 1

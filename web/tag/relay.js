@@ -24,7 +24,7 @@
   var COLLECTOR_ID = "totango-py-collector", COLLECTOR_MS = 15000;
 
   a._relay = function (boot) {
-    var worker, started = false, asleep = false;
+    var worker, started = false;
     try {
       worker = new Worker(boot.script, { type: "module" });
     } catch (e) {
