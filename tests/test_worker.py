@@ -18,8 +18,9 @@ def relay_name():
 
 
 def delivered_once(server, watched, activity="From the worker"):
+    # Waiting through Playwright first: it answers a routed request only while it is called.
+    wait_status(watched, "s.tracker === 'ready' && s.delivered >= 3", timeout_ms=60000)
     found = wait_activity(server, activity, timeout=60)
-    wait_status(watched, "s.tracker === 'ready'", timeout_ms=60000)
     assert len(server_activities(server, activity)) == 1
     assert watched.errors == []
     return found
@@ -114,8 +115,6 @@ def test_a_snapshot_the_worker_cannot_get_leaves_python_on_the_page(site, server
         snapshot = json.load(handle)["runtimes"][RUNTIME]["snapshot"]
     watched.route("**/" + snapshot, lambda route: route.abort())
     watched.goto(server.url + tag_page(site, "worker-no-snapshot", RUNTIME, CALLS))
-    # Waiting through Playwright: it answers the routed request only while it is called.
-    wait_status(watched, "s.tracker === 'ready' && s.delivered >= 3", timeout_ms=60000)
     delivered_once(server, watched)
     assert watched.evaluate("[analytics.status().worker, analytics.status().fromSnapshot]") == [False, False]
     assert any("snapshot could not be used" in text for kind, text in watched.console_lines)
