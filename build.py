@@ -489,7 +489,7 @@ def node_version():
 
 def boot_runtimes(runtimes):
     """What boot.js is told of each runtime's built files (the rest of ``files.json`` is the snippet's)."""
-    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay") if key in r}
+    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay", "worker") if key in r}
             for name, r in runtimes.items()}
 
 
@@ -502,9 +502,10 @@ def build_tag(tag_dir, tag_path):
     packages = {"mpy": compile_mpy([path for path in sources if path[:-3] not in WORKER_MODULES]),
                 "source": {path: read_bytes(os.path.join(ROOT, path)) for path in sources}}
     layout = {"runtimes": {}}
-    relay = minify(tag_script("relay.js").encode("utf-8"))
-    layout["relay"] = "relay.%s.js" % content_hash(relay)
-    write_bytes(os.path.join(tag_dir, layout["relay"]), relay)
+    for side in ("relay", "worker"):  # Pyodide's Web Worker: the page's side, the worker's script
+        script = minify(tag_script(side + ".js").encode("utf-8"))
+        layout[side] = "%s.%s.js" % (side, content_hash(script))
+        write_bytes(os.path.join(tag_dir, layout[side]), script)
     for name, runtime in RUNTIMES.items():
         files = runtime_files(runtime)
         folder = "%s/%s/" % (name, content_hash(*[n.encode() + b"\0" + files[n] for n in sorted(files)]))
@@ -516,10 +517,12 @@ def build_tag(tag_dir, tag_path):
         layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
         if runtime.get("worker"):
-            # Both sides of its worker: boot.js imports it (not preloaded: an import whose
-            # modulepreload failed stalls for seconds). Where the snippet sees the worker can run,
-            # the page asks only for the package: the worker fetches the runtime, off the page's thread.
+            # Its worker: boot.js imports the page's side (not preloaded: an import whose
+            # modulepreload failed stalls for seconds), which starts the worker's script. Where the
+            # snippet sees the worker can run, the page asks only for the package: the worker
+            # fetches the runtime, off the page's thread.
             layout["runtimes"][name]["relay"] = layout["relay"]
+            layout["runtimes"][name]["worker"] = layout["worker"]
             layout["runtimes"][name]["preload"].insert(0, ["worker", layout["relay"]])
         if runtime.get("snapshot"):
             snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)

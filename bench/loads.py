@@ -49,7 +49,7 @@ def main_thread_ms(seen):
     return metrics.get("TaskDuration", 0) * 1000
 
 
-# Resource Timing inside a page's Web Worker (Pyodide's, web/tag/relay.js): its fetches are
+# Resource Timing inside a page's Web Worker (Pyodide's, web/tag/worker.js): its fetches are
 # not the page's, so neither the page's DevTools session nor its Resource Timing sees them.
 WORKER_RESOURCES = """() => performance.getEntriesByType('resource').map(r => ({
     name: r.name, transfer: r.transferSize, encoded: r.encodedBodySize, decoded: r.decodedBodySize}))"""

@@ -58,7 +58,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
     built = layout()
     fetched = [built["boot"]] + [path for runtime in built["runtimes"].values() for _, path in runtime["preload"]]
     fetched += [runtime["later"] for runtime in built["runtimes"].values()]
-    fetched += [built["relay"]]
+    fetched += [built["relay"], built["worker"]]
     for path in fetched:
         with open(os.path.join(tag, path), "rb") as handle:
             data = handle.read()
@@ -77,14 +77,14 @@ def test_every_fetched_file_has_a_content_hashed_name():
     with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
         snippet = handle.read()
     assert built["boot"] in snippet and all(path in snippet for path in fetched
-                                            if "-later." not in path and path != built["relay"])
+                                            if "-later." not in path and path != built["worker"])
     with open(os.path.join(tag, built["boot"]), encoding="utf-8") as handle:
         boot = handle.read()
     assert all(runtime["later"] in boot for runtime in built["runtimes"].values())  # boot.js fetches it
-    assert built["relay"] in boot
+    assert built["relay"] in boot and built["worker"] in boot
     unhashed = [name for name in os.listdir(tag) if os.path.isfile(os.path.join(tag, name))
                 and not name.endswith((".gz", ".br")) and name not in built["stable"]
-                and name not in (built["boot"], built["relay"])]
+                and name not in (built["boot"], built["relay"], built["worker"])]
     assert unhashed == []
 
 

@@ -1,6 +1,6 @@
-"""Pyodide runs in a Web Worker (web/tag/relay.js): the page keeps its thread, calls
-stay queued until the worker has answered them, and where a worker cannot run
-Python runs on the page instead, losing nothing."""
+"""Pyodide runs in a Web Worker (web/tag/worker.js, started by the page's side, web/tag/relay.js):
+the page keeps its thread, calls stay queued until the worker has answered them, and where
+a worker cannot run Python runs on the page instead, losing nothing."""
 
 import json
 import os
@@ -12,9 +12,10 @@ RUNTIME = "pyodide"
 CALLS = "analytics.identify('w-user'); analytics.group('w-co'); analytics.track('From the worker');"
 
 
-def relay_name():
+def built_name(side):
+    """The hashed name of ``relay`` (the page's side) or ``worker`` (the worker's script)."""
     with open(os.path.join(DIST, "tag", "files.json"), encoding="utf-8") as handle:
-        return json.load(handle)["relay"]
+        return json.load(handle)[side]
 
 
 def delivered_once(server, watched, activity="From the worker"):
@@ -72,8 +73,16 @@ def test_without_workers_python_runs_on_the_page(site, server, watched):
     assert watched.evaluate("analytics.status().worker") is False
 
 
-def test_a_worker_that_cannot_load_leaves_python_on_the_page(site, server, watched):
-    watched.route("**/" + relay_name(), lambda route: route.fulfill(status=404, body="gone"))
+def test_a_relay_that_cannot_load_leaves_python_on_the_page(site, server, watched):
+    watched.route("**/" + built_name("relay"), lambda route: route.fulfill(status=404, body="gone"))
+    watched.goto(server.url + tag_page(site, "relay-404", RUNTIME, CALLS))
+    delivered_once(server, watched)
+    assert watched.evaluate("analytics.status().worker") is False
+    assert any("running Python on the page" in text for kind, text in watched.console_lines)
+
+
+def test_a_worker_script_that_cannot_load_leaves_python_on_the_page(site, server, watched):
+    watched.route("**/" + built_name("worker"), lambda route: route.abort())
     watched.goto(server.url + tag_page(site, "worker-404", RUNTIME, CALLS))
     delivered_once(server, watched)
     assert watched.evaluate("analytics.status().worker") is False

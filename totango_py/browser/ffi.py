@@ -33,7 +33,7 @@ else:
 
     RUNTIME = "pyodide"
 
-# In the tag's Web Worker (relay.js) there is no page: what Python does to it goes through
+# In the tag's Web Worker (worker.js) there is no page: what Python does to it goes through
 # ``relay``, which sets ``forward`` to note a console line or a DOM event for the page.
 forward = None
 

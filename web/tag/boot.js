@@ -53,7 +53,7 @@
     return !!given && typeof given.serviceId === "string" && SERVICE_ID.test(given.serviceId);
   }
 
-  // A page function's index; in the worker (relay.js) Python keeps indexes, so one function has one.
+  // A page function's index; in the worker (worker.js) Python keeps indexes, so one function has one.
   function keep(value) {
     var index = a._relayed ? fns.indexOf(value) : -1;
     return index >= 0 ? index : fns.push(value) - 1;
@@ -409,7 +409,7 @@
       return r.ok ? r.arrayBuffer() : null;
     })["catch"](function () { return null; }) : null;
   }
-  // Python runs in a Web Worker (relay.js), off the page's thread, where this runtime can
+  // Python runs in a Web Worker (relay.js, the page's side; worker.js), off the page's thread, where this runtime can
   // and the browser has what the worker needs; else on the page. The worker fetches the
   // runtime's files and memory itself.
   var relayed = WHERE[runtime].relay && settings.worker !== false && workerPossible();
@@ -422,10 +422,10 @@
   // code (a zip) to it.
   var addLater;
   if (relayed) {
-    var relay = base + WHERE[runtime].relay;
-    addLater = import(relay).then(function () {
+    addLater = import(base + WHERE[runtime].relay).then(function () {
       var snapshot = WHERE[runtime].snapshot && !a._lean ? base + WHERE[runtime].snapshot : null;
-      return a._relay({ script: relay, folder: folder, runtime: RT, snapshot: snapshot, bundle: bundle, times: times, unzip: unzip,
+      return a._relay({ script: base + WHERE[runtime].worker, folder: folder, runtime: RT, snapshot: snapshot,
+                        bundle: bundle, times: times, unzip: unzip,
                         report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
     }, function (e) {
       report("running Python on the page:", e);
