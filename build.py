@@ -489,7 +489,7 @@ def node_version():
 
 def boot_runtimes(runtimes):
     """What boot.js is told of each runtime's built files (the rest of ``files.json`` is the snippet's)."""
-    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay", "worker") if key in r}
+    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay", "worker", "wasm") if key in r}
             for name, r in runtimes.items()}
 
 
@@ -523,6 +523,8 @@ def build_tag(tag_dir, tag_path):
             # fetches the runtime, off the page's thread.
             layout["runtimes"][name]["relay"] = layout["relay"]
             layout["runtimes"][name]["worker"] = layout["worker"]
+            layout["runtimes"][name]["wasm"] = next(path for kind, path in layout["runtimes"][name]["preload"]
+                                                    if kind == "wasm")  # the worker compiles it
             layout["runtimes"][name]["preload"].insert(0, ["worker", layout["relay"]])
         if runtime.get("snapshot"):
             snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)

@@ -92,7 +92,7 @@ def test_a_worker_script_that_cannot_load_leaves_python_on_the_page(site, server
 def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, watched):
     # The worker gets a package it cannot unpack; the page fetches it again, whole, for itself.
     intercept_messages_to_worker(watched, """
-          if (message && message.part === 'bundle') message = {part: 'bundle', value: null, error: 'spoiled'};
+          if (message && message.bundle) message = {bundle: {value: null, error: 'spoiled'}};
           send(message);""")
     watched.goto(server.url + tag_page(site, "worker-fails", RUNTIME, CALLS))
     delivered_once(server, watched)

@@ -425,7 +425,7 @@
     addLater = import(base + WHERE[runtime].relay).then(function () {
       var snapshot = WHERE[runtime].snapshot && !a._lean ? base + WHERE[runtime].snapshot : null;
       return a._relay({ script: base + WHERE[runtime].worker, folder: folder, runtime: RT, snapshot: snapshot,
-                        bundle: bundle, times: times, unzip: unzip,
+                        wasm: base + WHERE[runtime].wasm, bundle: bundle, times: times, unzip: unzip,
                         report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
     }, function (e) {
       report("running Python on the page:", e);

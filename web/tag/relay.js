@@ -247,17 +247,15 @@
       } catch (e) {}
     }
 
-    // The start, at once: the worker fetches the runtime and its memory itself. Then the
-    // .wasm if the snippet compiled it, and the package's files (moved, not copied).
+    // The start, at once: the worker fetches the runtime, its .wasm and its memory itself.
+    // Then the package's files (moved, not copied).
     post({ start: { settings: a._json(a._settings || {}), tab: a._tab, leaving: !!a._leaving, storage: stored(),
                     context: context(), folder: boot.folder, runtime: boot.runtime, origin: performance.timeOrigin,
-                    snapshot: boot.snapshot } });
-    [["wasm", a._wasm], ["bundle", boot.bundle]].forEach(function (part) {
-      Promise.resolve(part[1]).then(function (got) {
-        if (part[0] === "bundle") return post({ part: "bundle", value: boot.unzip(got) }, [got]);
-        post({ part: part[0], value: got || null }, got instanceof ArrayBuffer ? [got] : []);
-      })["catch"](function (e) { post({ part: part[0], value: null, error: String(e && e.message || e) }); });
-    });
+                    wasm: boot.wasm, snapshot: boot.snapshot } });
+    Promise.resolve(boot.bundle).then(function (zip) {
+      var files = boot.unzip(zip);
+      post({ bundle: { value: files } }, [zip]);
+    })["catch"](function (e) { post({ bundle: { value: null, error: String(e && e.message || e) } }); });
     // This tab's lock, which boot.js asked for, is the worker's to hold once Python has started
     // (above); the page lets it go at pagehide.
     if (a._tabLock) {

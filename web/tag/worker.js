@@ -7,10 +7,8 @@
   var STEPS = /*@vocabulary.steps*/null, ROOT = /*@vocabulary.packageRoot*/null;
   var TAB_LOCK = /*@vocabulary.tabLockPrefix*/null, PYODIDE = null;
   var a = self.analytics = { _calls: [] }, py = null, relay = null, done = [], inbox = [], busy = false;
-  var asks = {}, asked = 0, times = {}, pageOrigin = 0, parts = {};
-  ["wasm", "bundle"].forEach(function (name) {
-    parts[name] = new Promise(function (resolve) { parts["_" + name] = resolve; });
-  });
+  var asks = {}, asked = 0, times = {}, pageOrigin = 0, bundleArrived;
+  var bundle = new Promise(function (resolve) { bundleArrived = resolve; });  // the package, from the page
   self.window = self;
 
   // What Python's browser code finds on window.analytics, as boot.js gives it on a page.
@@ -49,7 +47,7 @@
   self.onmessage = function (e) {
     var m = e.data;
     if (m.answer) { asks[m.answer](m.text); delete asks[m.answer]; return; }
-    if (m.part) { parts["_" + m.part](m); return; }
+    if (m.bundle) { bundleArrived(m.bundle); return; }
     run(function () { return handle(m); })["catch"](function () {});  // reported by work()
   };
   function run(task) {
@@ -115,12 +113,6 @@
       py.FS.writeFile(full, files[path]);
     });
   }
-  function value(part) {
-    return part.then(function (m) {
-      if (m.error) throw new Error(m.error);
-      return m.value;
-    });
-  }
 
   function start(s) {
     PYODIDE = s.runtime;
@@ -136,14 +128,19 @@
       lock.granted = function (held) { resolve(held ? function () {} : null); };
     });
     mark("workerStart");
+    // The .wasm (compiled as it arrives) and the memory are asked for at once, beside the
+    // loader's module: the loader's own chain (module, glue, memory, then .wasm) starts them late.
+    var module = WebAssembly.compileStreaming(fetch(s.wasm))["catch"](function () {
+      return null;  // the loader fetches it
+    });
+    var memory = s.snapshot && fetch(s.snapshot).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.arrayBuffer();
+    });
+    if (memory) memory["catch"](function () {});  // Pyodide takes the failure (below), maybe after it happened
     return import(s.folder + PYODIDE.module).then(function (loader) {
-      var options = Object.assign({ indexURL: s.folder, wasmModule: value(parts.wasm) }, PYODIDE.options);
-      if (!s.snapshot) return loader[PYODIDE.start](options);
-      var memory = fetch(s.snapshot).then(function (r) {
-        if (!r.ok) throw new Error("HTTP " + r.status);
-        return r.arrayBuffer();
-      });
-      memory["catch"](function () {});  // Pyodide takes the failure (below), maybe after it happened
+      var options = Object.assign({ indexURL: s.folder, wasmModule: module }, PYODIDE.options);
+      if (!memory) return loader[PYODIDE.start](options);
       // A snapshot that cannot be had or used: the page runs Python instead, started afresh there.
       return loader[PYODIDE.start](Object.assign({ _loadSnapshot: memory }, options)).then(function (got) {
         got.runPython(PYODIDE.afterSnapshot);
@@ -155,7 +152,10 @@
     }).then(function (got) {
       py = got;
       mark("runtimeReady");
-      return value(parts.bundle);
+      return bundle.then(function (got) {
+        if (got.error) throw new Error(got.error);
+        return got.value;
+      });
     }).then(function (files) {
       write(files);
       mark("filesWritten");
