@@ -517,15 +517,15 @@ def build_tag(tag_dir, tag_path):
         layout["runtimes"][name] = {"folder": folder, "bundle": bundle, "later": later,
                                     "preload": preload_hints(runtime, folder, bundle)}
         if runtime.get("worker"):
-            # Its worker: boot.js imports the page's side (not preloaded: an import whose
-            # modulepreload failed stalls for seconds), which starts the worker's script. Where the
-            # snippet sees the worker can run, the page asks only for the package: the worker
-            # fetches the runtime, off the page's thread.
+            # Its worker: where the snippet sees the worker can run, it starts the worker's script,
+            # which fetches the runtime off the page's thread, and the page asks only for the
+            # package. boot.js imports the page's side (not preloaded: an import whose
+            # modulepreload failed stalls for seconds), which talks to the worker.
             layout["runtimes"][name]["relay"] = layout["relay"]
             layout["runtimes"][name]["worker"] = layout["worker"]
             layout["runtimes"][name]["wasm"] = next(path for kind, path in layout["runtimes"][name]["preload"]
                                                     if kind == "wasm")  # the worker compiles it
-            layout["runtimes"][name]["preload"].insert(0, ["worker", layout["relay"]])
+            layout["runtimes"][name]["preload"].insert(0, ["worker", layout["worker"]])
         if runtime.get("snapshot"):
             snapshot = write_snapshot(tag_dir, name, runtime, folder, bundle)
             layout["runtimes"][name]["snapshot"] = snapshot

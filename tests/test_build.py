@@ -77,7 +77,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
     with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
         snippet = handle.read()
     assert built["boot"] in snippet and all(path in snippet for path in fetched
-                                            if "-later." not in path and path != built["worker"])
+                                            if "-later." not in path and path != built["relay"])
     with open(os.path.join(tag, built["boot"]), encoding="utf-8") as handle:
         boot = handle.read()
     assert all(runtime["later"] in boot for runtime in built["runtimes"].values())  # boot.js fetches it

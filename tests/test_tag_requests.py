@@ -15,23 +15,28 @@ def layout():
         return json.load(handle)
 
 
+# The tag's files a page (or its worker) fetched, by Resource Timing: each fetch, once.
+FETCHED = """() => performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)
+                .filter(path => path.startsWith('/tag/')).map(path => path.slice('/tag/'.length)).sort()"""
+
+
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_each_file_requested_once_and_only_the_runtimes_own(site, server, watched, runtime):
-    requested = []
-    watched.on("request", lambda request: requested.append(request.url.replace(server.url, "")))
     calls = "analytics.identify('req-user'); analytics.group('req-co'); analytics.track('Requested');"
     watched.goto(server.url + tag_page(site, "requests-" + runtime, runtime, calls))
     wait_activity(server, "Requested", timeout=60)
     built = layout()
-    tag = sorted(url[len("tag/"):] for url in requested if url.startswith("tag/"))
-    hints = built["runtimes"][runtime]["preload"]
-    if hints[0][0] == "worker":  # the page asks for boot.js, the package and the worker's page side only
-        hints = [hint for hint in hints if hint[0] in ("worker", "bundle")]
-        # The worker's own script: Chromium may show it among the page's requests, once at most.
-        assert tag.count(built["worker"]) <= 1
-        tag = [url for url in tag if url != built["worker"]]
-    preloaded = sorted([built["boot"]] + [path for _, path in hints])
-    assert tag == preloaded  # each once: a preload the loader did not reuse would be fetched twice
+    where = built["runtimes"][runtime]
+    page = watched.evaluate(FETCHED)
+    hints = where["preload"]
+    if hints[0][0] == "worker":
+        # The page asks for boot.js, the package, the worker's page side and its script; the
+        # worker, for the runtime's files and memory: each once, a preload not reused included.
+        worker = sorted(path for path in watched.workers[0].evaluate(FETCHED))
+        assert page == sorted([built["boot"], where["bundle"], where["relay"], where["worker"]])
+        assert worker == sorted(path for kind, path in hints if kind not in ("worker", "bundle"))
+    else:
+        assert page == sorted([built["boot"]] + [path for _, path in hints])
     others = [name for name in built["runtimes"] if name != runtime]
-    assert not [url for url in tag if url.startswith(tuple(name + "/" for name in others))]
+    assert not [path for path in page if path.startswith(tuple(name + "/" for name in others))]
     assert watched.errors == []

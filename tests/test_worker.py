@@ -79,6 +79,13 @@ def test_a_relay_that_cannot_load_leaves_python_on_the_page(site, server, watche
     delivered_once(server, watched)
     assert watched.evaluate("analytics.status().worker") is False
     assert any("running Python on the page" in text for kind, text in watched.console_lines)
+    # The worker the snippet started (downloading the runtime) is ended.
+    assert watched.evaluate("analytics._worker") is None
+    for _ in range(50):
+        if not watched.workers:
+            break
+        watched.wait_for_timeout(100)
+    assert watched.workers == []
 
 
 def test_a_worker_script_that_cannot_load_leaves_python_on_the_page(site, server, watched):

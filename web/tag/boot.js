@@ -429,10 +429,17 @@
                         report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
     }, function (e) {
       report("running Python on the page:", e);
+      endWorker();
       return onPage();
     });
   } else {
+    endWorker();
     addLater = onPage();
+  }
+  // The worker the snippet started, where Python is to run on the page after all.
+  function endWorker() {
+    if (a._worker) a._worker.terminate();
+    a._worker = null;
   }
   function workerPossible() {
     try {

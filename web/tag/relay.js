@@ -18,9 +18,9 @@
   var COLLECTOR_ID = "totango-py-collector", COLLECTOR_MS = 15000;
 
   a._relay = function (boot) {
-    var worker, started = false;
+    var worker = a._worker, started = false;  // the snippet started it, if it could
     try {
-      worker = new Worker(boot.script, { type: "module" });
+      worker = worker || new Worker(boot.script, { type: "module" });
     } catch (e) {
       boot.report("running Python on the page (no worker: " + e + ")");
       return boot.onPage();
@@ -69,6 +69,10 @@
       e.preventDefault();
       failed(e.message || "the worker could not start");
     };
+    if (a._workerFailed) {  // before this file was loaded
+      failed(a._workerFailed);
+      return running;
+    }
     function failed(why) {
       worker.terminate();
       if (!started) {

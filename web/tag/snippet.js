@@ -52,6 +52,16 @@
       return WebAssembly.compileStreaming(fetch(url, { credentials: "same-origin" }))["catch"](function () { return null; });
     } catch (e) { return null; }
   }
+  // Python's Web Worker, started now so that it fetches the runtime while boot.js loads;
+  // boot.js (relay.js) talks to it, or ends it if Python is to run on the page.
+  function startWorker(early) {
+    try {
+      var worker = new Worker(early.worker, { type: "module" });
+      worker.onerror = function (e) { e.preventDefault(); a._workerFailed = e.message || "the worker could not start"; };
+      worker.postMessage({ early: early });
+      return worker;
+    } catch (e) { return null; }
+  }
   a.load = function (settings) {
     if (a._settings) {
       var again = "load() called again; the first settings stay in force";
@@ -65,18 +75,23 @@
     // No snapshot (it saves time, not bytes) where the site turned it off or the visitor
     // asked the browser to save data.
     a._lean = a._settings.snapshot === false || !!(navigator.connection && navigator.connection.saveData);
-    for (var h = 0, worker = false; h < hints.length; h++) {
+    for (var h = 0, worker = false, early = {}; h < hints.length; h++) {
       var kind = hints[h][0], href = TAG + hints[h][1];
       // A runtime boot.js will run in a Web Worker: the worker fetches its files, off the page's thread.
+      // The worker is told the first file of each kind: its loader's module, its .wasm, its memory.
       if (kind === "worker") worker = a._settings.worker !== false && typeof Worker === "function" &&
                                       !!(window.WebAssembly && WebAssembly.Suspending) && !!navigator.locks;
-      else if (worker && kind !== "bundle") continue;
+      if (worker && kind !== "bundle") {
+        if (!(kind in early) && (kind !== "snapshot" || !a._lean)) early[kind] = href;
+      }
+      else if (kind === "worker") continue;
       else if (kind === "wasm") a._wasm = compile(href);
       else if (kind === "fetch" || kind === "bundle" || kind === "snapshot") {
         if (kind !== "snapshot" || !a._lean) add("link", { rel: "preload", as: "fetch", crossOrigin: "anonymous", href: href });
       }
       else add("link", { rel: kind, href: href });
     }
+    if (worker) a._worker = startWorker(early);
     return new Promise(function (resolve) { a._onLoad = resolve; });
   };
   // This tab's name: calls still queued when it is hidden are kept under it

@@ -9,6 +9,7 @@
   var a = self.analytics = { _calls: [] }, py = null, relay = null, done = [], inbox = [], busy = false;
   var asks = {}, asked = 0, times = {}, pageOrigin = 0, bundleArrived;
   var bundle = new Promise(function (resolve) { bundleArrived = resolve; });  // the package, from the page
+  var early = {};  // the downloads the snippet's message started, before boot.js ran
   self.window = self;
 
   // What Python's browser code finds on window.analytics, as boot.js gives it on a page.
@@ -48,6 +49,7 @@
     var m = e.data;
     if (m.answer) { asks[m.answer](m.text); delete asks[m.answer]; return; }
     if (m.bundle) { bundleArrived(m.bundle); return; }
+    if (m.early) { fetchRuntime(m.early.modulepreload, m.early.wasm, m.early.snapshot); return; }
     run(function () { return handle(m); })["catch"](function () {});  // reported by work()
   };
   function run(task) {
@@ -114,6 +116,21 @@
     });
   }
 
+  // The loader's module, the .wasm (compiled as it arrives) and the memory, asked for at
+  // once: the loader's own chain (module, glue, memory, then .wasm) would start them late.
+  function fetchRuntime(loader, wasm, snapshot) {
+    early.loader = import(loader);
+    early.loader["catch"](function () {});  // start() takes the failure
+    early.wasm = WebAssembly.compileStreaming(fetch(wasm))["catch"](function () {
+      return null;  // the loader fetches it
+    });
+    early.memory = snapshot ? fetch(snapshot).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.arrayBuffer();
+    }) : null;
+    if (early.memory) early.memory["catch"](function () {});  // Pyodide takes the failure, maybe after it happened
+  }
+
   function start(s) {
     PYODIDE = s.runtime;
     pageOrigin = s.origin;
@@ -128,18 +145,10 @@
       lock.granted = function (held) { resolve(held ? function () {} : null); };
     });
     mark("workerStart");
-    // The .wasm (compiled as it arrives) and the memory are asked for at once, beside the
-    // loader's module: the loader's own chain (module, glue, memory, then .wasm) starts them late.
-    var module = WebAssembly.compileStreaming(fetch(s.wasm))["catch"](function () {
-      return null;  // the loader fetches it
-    });
-    var memory = s.snapshot && fetch(s.snapshot).then(function (r) {
-      if (!r.ok) throw new Error("HTTP " + r.status);
-      return r.arrayBuffer();
-    });
-    if (memory) memory["catch"](function () {});  // Pyodide takes the failure (below), maybe after it happened
-    return import(s.folder + PYODIDE.module).then(function (loader) {
-      var options = Object.assign({ indexURL: s.folder, wasmModule: module }, PYODIDE.options);
+    if (!early.wasm) fetchRuntime(s.folder + PYODIDE.module, s.wasm, s.snapshot);
+    var memory = s.snapshot ? early.memory : null;
+    return early.loader.then(function (loader) {
+      var options = Object.assign({ indexURL: s.folder, wasmModule: early.wasm }, PYODIDE.options);
       if (!memory) return loader[PYODIDE.start](options);
       // A snapshot that cannot be had or used: the page runs Python instead, started afresh there.
       return loader[PYODIDE.start](Object.assign({ _loadSnapshot: memory }, options)).then(function (got) {
