@@ -129,8 +129,13 @@ def load_measure(session, context, variant, link=None):
         log("!! %s: %d of %d activities arrived; page errors: %s"
             % (variant, len(acts), len(EXPECTED_ACTIVITIES), errors[:3]))
     result.update(wire_bytes(seen))
-    result["tag_wire"] += [{"url": path_of(r["name"]), "bytes": r["transfer"], "worker": True} for r in in_worker]
-    result["tag_wire_bytes"] += sum(r["transfer"] for r in in_worker)
+    # What the page's DevTools session does not see: the worker's fetches (the worker's Resource
+    # Timing) and the worker's own script (the page's).
+    seen_paths = [w["url"] for w in result["tag_wire"]]
+    unseen = [r for r in data["resources"] if is_tag_request(r["name"]) and path_of(r["name"]) not in seen_paths]
+    result["tag_wire"] += [{"url": path_of(r["name"]), "bytes": r["transfer"], "worker": True}
+                           for r in in_worker + unseen]
+    result["tag_wire_bytes"] += sum(r["transfer"] for r in in_worker + unseen)
     page.close()
     return result
 
