@@ -489,8 +489,8 @@ def node_version():
 
 def boot_runtimes(runtimes):
     """What boot.js is told of each runtime's built files (the rest of ``files.json`` is the snippet's)."""
-    return {name: {key: r[key] for key in ("folder", "bundle", "later", "snapshot", "relay", "worker", "wasm") if key in r}
-            for name, r in runtimes.items()}
+    keys = ("folder", "bundle", "later", "snapshot", "relay", "worker", "wasm")
+    return {name: {key: r[key] for key in keys if key in r} for name, r in runtimes.items()}
 
 
 def build_tag(tag_dir, tag_path):

@@ -409,9 +409,9 @@
       return r.ok ? r.arrayBuffer() : null;
     })["catch"](function () { return null; }) : null;
   }
-  // Python runs in a Web Worker (relay.js, the page's side; worker.js), off the page's thread, where this runtime can
-  // and the browser has what the worker needs; else on the page. The worker fetches the
-  // runtime's files and memory itself.
+  // Python runs in a Web Worker (worker.js, which the snippet started; relay.js talks to it),
+  // off the page's thread, where this runtime can and the browser has what the worker needs;
+  // else on the page. The worker fetches the runtime's files and memory itself.
   var relayed = WHERE[runtime].relay && settings.worker !== false && workerPossible();
   var memory = relayed ? null : fetchMemory();
   // The page's storage opens on its first use, a wait on the browser: taken

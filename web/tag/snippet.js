@@ -57,7 +57,10 @@
   function startWorker(early) {
     try {
       var worker = new Worker(early.worker, { type: "module" });
-      worker.onerror = function (e) { e.preventDefault(); a._workerFailed = e.message || "the worker could not start"; };
+      worker.onerror = function (e) {
+        e.preventDefault();
+        a._workerFailed = e.message || "the worker could not start";
+      };
       worker.postMessage({ early: early });
       return worker;
     } catch (e) { return null; }
