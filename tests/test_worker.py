@@ -73,12 +73,18 @@ def test_without_workers_python_runs_on_the_page(site, server, watched):
     assert watched.evaluate("analytics.status().worker") is False
 
 
-def test_a_relay_that_cannot_load_leaves_python_on_the_page(site, server, watched):
-    watched.route("**/" + built_name("relay"), lambda route: route.fulfill(status=404, body="gone"))
-    watched.goto(server.url + tag_page(site, "relay-404", RUNTIME, CALLS))
+def ran_on_the_page(site, server, watched, name, said):
+    """Open a tag page whose worker cannot serve it: Python on the page delivers its calls
+    once, and the console says why (``said``)."""
+    watched.goto(server.url + tag_page(site, name, RUNTIME, CALLS))
     delivered_once(server, watched)
     assert watched.evaluate("analytics.status().worker") is False
-    assert any("running Python on the page" in text for kind, text in watched.console_lines)
+    assert any(said in text for kind, text in watched.console_lines)
+
+
+def test_a_relay_that_cannot_load_leaves_python_on_the_page(site, server, watched):
+    watched.route("**/" + built_name("relay"), lambda route: route.fulfill(status=404, body="gone"))
+    ran_on_the_page(site, server, watched, "relay-404", "running Python on the page")
     # The worker the snippet started (downloading the runtime) is ended.
     assert watched.evaluate("analytics._worker") is None
     for _ in range(50):
@@ -90,10 +96,7 @@ def test_a_relay_that_cannot_load_leaves_python_on_the_page(site, server, watche
 
 def test_a_worker_script_that_cannot_load_leaves_python_on_the_page(site, server, watched):
     watched.route("**/" + built_name("worker"), lambda route: route.abort())
-    watched.goto(server.url + tag_page(site, "worker-404", RUNTIME, CALLS))
-    delivered_once(server, watched)
-    assert watched.evaluate("analytics.status().worker") is False
-    assert any("running Python on the page" in text for kind, text in watched.console_lines)
+    ran_on_the_page(site, server, watched, "worker-404", "running Python on the page")
 
 
 def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, watched):
@@ -101,10 +104,7 @@ def test_a_worker_that_fails_to_start_leaves_python_on_the_page(site, server, wa
     intercept_messages_to_worker(watched, """
           if (message && message.bundle) message = {bundle: {value: null, error: 'spoiled'}};
           send(message);""")
-    watched.goto(server.url + tag_page(site, "worker-fails", RUNTIME, CALLS))
-    delivered_once(server, watched)
-    assert watched.evaluate("analytics.status().worker") is False
-    assert any("spoiled" in text for kind, text in watched.console_lines)
+    ran_on_the_page(site, server, watched, "worker-fails", "spoiled")
 
 
 def test_a_call_the_worker_has_not_answered_is_kept_when_the_page_is_left(site, server, watched):

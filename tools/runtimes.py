@@ -47,7 +47,7 @@ RUNTIMES = {
         # same for every visitor, and anonymous ids and tab names are drawn from it.
         "snapshot": "import random",
         "afterSnapshot": "random.seed()",
-        # Run in a Web Worker (web/tag/relay.js) where the browser allows: off the page's thread.
+        # Run in a Web Worker (web/tag/worker.js) where the browser allows: off the page's thread.
         "worker": True,
     },
 }

@@ -1,8 +1,9 @@
-"""The core's ports in boot.js's Web Worker, where Pyodide runs off the page's thread.
+"""The core's ports in the tag's Web Worker (web/tag/worker.js), where Pyodide runs off
+the page's thread.
 
-A worker has no page. boot.js sends what Python reads: the settings, a copy of
-localStorage (and each change another tab makes), the page's context with each
-call, its lifecycle events. Everything Python does to the page (a storage write,
+A worker has no page. The page's side (web/tag/relay.js) sends what Python reads: the
+settings, a copy of localStorage (and each change another tab makes), the page's
+context with each call, its lifecycle events. Everything Python does to the page (a storage write,
 a collector command, a console line, a DOM event) becomes an *effect*, kept in
 order and posted once the page's message has been handled: the page applies
 one message's effects in one task, so a page left in between has applied all

@@ -404,8 +404,9 @@
   var folder = base + WHERE[runtime].folder;
   // The runtime's memory as the build left it after the imports (tools/runtimes.py), if this
   // runtime has one, the snippet asked for it, and it arrives; else the runtime starts from scratch.
+  var snapshot = WHERE[runtime].snapshot && !a._lean ? base + WHERE[runtime].snapshot : null;
   function fetchMemory() {
-    return WHERE[runtime].snapshot && !a._lean ? fetch(base + WHERE[runtime].snapshot).then(function (r) {
+    return snapshot ? fetch(snapshot).then(function (r) {
       return r.ok ? r.arrayBuffer() : null;
     })["catch"](function () { return null; }) : null;
   }
@@ -423,7 +424,6 @@
   var addLater;
   if (relayed) {
     addLater = import(base + WHERE[runtime].relay).then(function () {
-      var snapshot = WHERE[runtime].snapshot && !a._lean ? base + WHERE[runtime].snapshot : null;
       return a._relay({ script: base + WHERE[runtime].worker, folder: folder, runtime: RT, snapshot: snapshot,
                         wasm: base + WHERE[runtime].wasm, bundle: bundle, times: times, unzip: unzip,
                         report: report, fail: fail, kick: function () { a._kick(); }, onPage: onPage });
@@ -469,7 +469,7 @@
   // Python on the page: the runtime, the package's files, then boot.js's steps. ``again``:
   // the runtime's memory and the package were given to a worker that failed: fetched again.
   function onPage(again) {
-    if (again) {  // the package was given to a worker that failed: fetched again
+    if (again) {
       memory = fetchMemory();
       bundle = fetchZip(WHERE[runtime].bundle);
     }
