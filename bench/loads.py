@@ -133,9 +133,9 @@ def load_measure(session, context, variant, link=None):
     # Timing) and the worker's own script (the page's).
     seen_paths = [w["url"] for w in result["tag_wire"]]
     unseen = [r for r in data["resources"] if is_tag_request(r["name"]) and path_of(r["name"]) not in seen_paths]
-    result["tag_wire"] += [{"url": path_of(r["name"]), "bytes": r["transfer"], "worker": True}
-                           for r in in_worker + unseen]
-    result["tag_wire_bytes"] += sum(r["transfer"] for r in in_worker + unseen)
+    extra = in_worker + unseen
+    result["tag_wire"] += [{"url": path_of(r["name"]), "bytes": r["transfer"], "worker": True} for r in extra]
+    result["tag_wire_bytes"] += sum(r["transfer"] for r in extra)
     page.close()
     return result
 

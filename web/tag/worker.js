@@ -1,7 +1,7 @@
-/* totango_py worker: Python (Pyodide) in a Web Worker, started by relay.js (the page's
-   side), so that its start-up never blocks the page. It runs Python with
-   totango_py.browser.relay as its ports, one message at a time: each message's effects
-   and outcomes go back to the page in one answer. */
+/* totango_py worker: Python (Pyodide) in a Web Worker, started by the snippet (or, where
+   it could not, by relay.js, the page's side), so that its start-up never blocks the
+   page. It runs Python with totango_py.browser.relay as its ports, one message at a
+   time: each message's effects and outcomes go back to the page in one answer. */
 (function () {
   "use strict";
   var STEPS = /*@vocabulary.steps*/null, ROOT = /*@vocabulary.packageRoot*/null;
