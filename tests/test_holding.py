@@ -10,7 +10,7 @@ def test_activity_before_group_is_held_then_released_in_order():
     analytics.track("Opened app")
     analytics.identify("u1")
     assert sent(transport, "track") == []
-    assert analytics.status()["held_for_account"] == ['page("Dashboard", "Home")', 'page("Dashboard", "Home")', 'track("Opened app")']
+    assert analytics.status()["held_for_account"] == ['page("Dashboard", "Home")', 'track("Opened app")']
     analytics.group("acme")
     kinds = [c[0] for c in transport.sent]
     assert kinds == ["go", "go", "track", "track", "track"]
@@ -135,7 +135,7 @@ def test_paused_delivery_is_kept_then_resumed():
     assert [c[0] for c in transport.sent] == ["go"]
     assert analytics.status()["paused"] == "the page is being left"
     assert analytics.status()["waiting_for_collector"] == ['group("g1")', 'track("t1")']
-    assert "totango_py_outbox" in storage.data      # the next page would deliver them
+    assert "totango_py_outbox.1" in storage.data    # the next page would deliver them
     lifecycle.back()
     assert [c[0] for c in transport.sent] == ["go", "go", "track"]
-    assert "totango_py_outbox" not in storage.data
+    assert "totango_py_outbox.1" not in storage.data

@@ -26,13 +26,13 @@ def test_a_live_tabs_work_is_never_taken():
     a.identify("u1")
     a.group("acme")
     a.track("A only")
-    assert storage.get("totango_py_outbox:" + a_owner.tab) is not None
+    assert storage.get("totango_py_outbox.1:" + a_owner.tab) is not None
     b, b_wire, _ = tab(storage, MemoryLocks(table))                            # opens meanwhile
     assert b_wire.sent == []
     a_wire.ready()
     assert tracks(a_wire, b_wire) == ["A only"]
     assert [c[0] for c in a_wire.sent] == ["go", "go", "track"]
-    assert storage.get("totango_py_outbox:" + a_owner.tab) is None
+    assert storage.get("totango_py_outbox.1:" + a_owner.tab) is None
 
 
 def test_work_of_a_tab_that_left_is_adopted_once_even_if_it_comes_back():

@@ -9,13 +9,13 @@ Nothing here raises into the caller except ``load`` with bad settings.
 from . import arguments, events
 from .journal import Journal, describe
 from .ownership import Owner
-from .ports import ListLogger, MemoryStorage, combine, dropped, held, local
+from .ports import ListLogger, MemoryStorage, Pacer, combine, dropped, held, local
 from .settings import SettingsError
 from .state import Identity, View
 from .values import type_name
 from .vocabulary import LATER_METHODS, QUEUED_METHODS
 
-_PORTS = ("storage", "transport", "logger", "context", "lifecycle", "links", "owner")
+_PORTS = ("storage", "transport", "logger", "context", "lifecycle", "links", "owner", "pacer")
 
 
 class Analytics:
@@ -73,6 +73,7 @@ class Analytics:
                 self.ports[name] = self.ports.get(name) or port
         self.ports["storage"] = self.ports["storage"] or MemoryStorage()
         self.ports["logger"] = self.ports["logger"] or ListLogger()
+        self.ports["pacer"] = self.ports["pacer"] or Pacer()
         self.owner = self.ports["owner"] = self.ports["owner"] or Owner(self.ports["storage"])
         self.journal.logger = self.ports["logger"]
         self.identity = Identity(self.ports["storage"])

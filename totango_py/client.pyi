@@ -2,8 +2,8 @@ from typing import Any, Callable, Iterable
 
 from .local_calls import LocalCalls
 from .ownership import Owner
-from .ports import (ContextPort, Destination, LifecyclePort, LinksPort, LoggerPort, Outcome, StoragePort,
-                    TransportPort)
+from .ports import (ContextPort, Destination, LifecyclePort, LinksPort, LoggerPort, Outcome, PacerPort,
+                    StoragePort, TransportPort)
 from .state import View
 
 # At run time the LocalCalls methods (vocabulary.LATER_METHODS) are found on first use, by __getattr__.
@@ -17,7 +17,7 @@ class Analytics(LocalCalls):
                  storage: StoragePort | None = None, transport: TransportPort | None = None,
                  logger: LoggerPort | None = None, context: ContextPort | None = None,
                  lifecycle: LifecyclePort | None = None, links: LinksPort | None = None,
-                 owner: Owner | None = None) -> None: ...
+                 owner: Owner | None = None, pacer: PacerPort | None = None) -> None: ...
     def load(self, settings: dict[str, Any] | str | None = None, **more: Any) -> Analytics: ...
     def is_ready(self) -> bool: ...
     def ready(self, callback: Callable[[], Any]) -> Outcome: ...

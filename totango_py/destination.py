@@ -10,8 +10,8 @@ to these.
 """
 
 from . import settings as settings_module, storage as keys
-from .holding import HoldQueue, entries_of
-from .ports import DELIVERED, Destination, RecordingTransport, combine, dropped, held
+from .ports import DELIVERED, Destination, Pacer, combine, dropped, held, local
+from .spool import Spool, entries_of, entry
 from .totango import TotangoMapping
 from .values import clean_object, js_text
 
@@ -19,7 +19,12 @@ from .values import clean_object, js_text
 OUTBOX_KEY = "totango_py_outbox"
 HELD_KEY = "totango_py_held"
 MODULE_KEY = "totango_py_module"
-OUTBOX_LIMIT = 1000
+# What the outbox may take of the origin's localStorage, in stored characters: browsers
+# allow 5 M (Chromium, Firefox) or 2.5 M (Safari) per origin, and the site needs its share.
+# A waiting track() call takes about 100 (docs/performance.md): some 10,000 calls.
+OUTBOX_CHARS = 1200000
+LISTED = 100  # calls status() lists of each queue (it counts them all)
+STEP = 4      # calls handed to the collector at a time (each costs the page up to a millisecond)
 NEEDS_ACCOUNT = "Totango needs identify() and group() first"
 
 
@@ -30,6 +35,39 @@ def _attribute(command, account_id, user_id):
     return command
 
 
+def _state_of(command):
+    """``(kind, entity)`` of a command that sets state (a user's, an account's, the module),
+    else None: the newest state of an entity supersedes an older one still waiting."""
+    if command[0] != "go":
+        return None
+    options = command[1]
+    if "user" in options:
+        return "user", options.get("username")
+    if "account" in options:
+        return "account", options["account"].get("id")
+    if "module" in options:
+        return "module", None
+    return None
+
+
+def _merged(old, new):
+    """One ``go`` for an entity from two: the newer's fields win, user and account traits merged."""
+    options = dict(old[1])
+    for name, value in new[1].items():
+        if isinstance(value, dict) and isinstance(options.get(name), dict):
+            value = dict(options[name], **value)
+        options[name] = value
+    return ("go", options)
+
+
+def _is_activity(item):
+    return any(command[0] == "track" for command in item["commands"])
+
+
+def _calls(spool):
+    return [item["call"] for index, item in zip(range(LISTED), spool)]
+
+
 class TotangoDestination(Destination):
     name = "Totango"
 
@@ -38,8 +76,11 @@ class TotangoDestination(Destination):
         self.state = "not loaded"
         self.paused = None
         self.delivered = 0
+        self.merged = 0
         self.held = self.outbox = None
         self._seen_page = False
+        self._flushing = False
+        self._latest = {}  # state kind -> (entity, entry, piece): its newest command waiting
 
     # -- loading -------------------------------------------------------------
     def load(self, settings, analytics, on_ready):
@@ -49,14 +90,17 @@ class TotangoDestination(Destination):
         self.owner = owner = analytics.owner
         if isinstance(settings, str):
             self.journal.log("warn", "load(%s): taken as the Totango serviceId" % js_text(settings))
-        self.transport = self.transport or ports.get("transport") or RecordingTransport()
+        self.transport = self.transport or ports.get("transport")
+        if self.transport is None:
+            raise RuntimeError("no transport: give Analytics(transport=…) somewhere to send Totango's commands")
         self._storage = ports["storage"]
+        self._pacer = ports.get("pacer") or Pacer()
         self.mapping = TotangoMapping(self.settings)
-        self.held = HoldQueue(self.settings["holdLimit"], self._storage, owner.key(HELD_KEY))
-        self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, owner.key(OUTBOX_KEY))
-        if len(self.held) or len(self.outbox):
-            self.journal.log("info", "restored %d call(s) kept from an earlier page" % (len(self.held) + len(self.outbox)))
-        owner.register(OUTBOX_KEY, self._adopt_outbox, self._rekey)
+        self._open_spools()
+        waiting = len(self.held) + len(self.outbox)
+        if waiting:
+            self.journal.log("info", "restored %d call(s) kept from an earlier page" % waiting)
+        owner.register(OUTBOX_KEY, self._adopt_outbox, self._open_spools)
         owner.register(HELD_KEY, self._adopt_held)
         module = keys.load(self._storage, MODULE_KEY)
         self.module = module if isinstance(module, str) else None
@@ -73,6 +117,17 @@ class TotangoDestination(Destination):
         except Exception as error:
             self._failed("could not start loading the collector: %s" % error)
 
+    def _open_spools(self):
+        """This tab's queues, read from storage; after the back/forward cache, under its new
+        name, empty (the old keys are adopted like any other tab's, if nobody did meanwhile)."""
+        self.held = Spool(self._storage, HELD_KEY, self.owner.tab, self._lost)
+        self.outbox = Spool(self._storage, OUTBOX_KEY, self.owner.tab, self._lost)
+        self._latest = {}
+
+    def _lost(self, count):
+        for _ in range(count):
+            self.journal.drop("a waiting call", "removed from localStorage before its turn (localStorage.clear()?)")
+
     def is_loaded(self):
         return self.state == "ready"
 
@@ -85,22 +140,17 @@ class TotangoDestination(Destination):
 
     def _failed(self, reason):
         self.state = "failed"
-        self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept" % (reason, len(self.outbox)))
+        self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept"
+                         % (reason, len(self.outbox) + len(self.held)))
 
     # -- work of this tab and of tabs that are gone ------------------------------
-    def _rekey(self):
-        """Back from the back/forward cache under a new name: start over empty under its
-        keys; the old ones are adopted like any other tab's, if nobody did meanwhile."""
-        self.held = HoldQueue(self.held.limit, self._storage, self.owner.key(HELD_KEY))
-        self.outbox = HoldQueue(OUTBOX_LIMIT, self._storage, self.owner.key(OUTBOX_KEY))
-
     def _adopt_outbox(self, stored):
         entries = entries_of(stored)
         if entries:
             self.journal.log("info", "adopted %d call(s) another tab left undelivered" % len(entries))
-        for entry in entries:
-            for gone in self.outbox.add(entry["command"], entry["call"]):
-                self.journal.drop(gone["call"], "more than %d calls waited for the collector" % OUTBOX_LIMIT)
+        self.outbox.extend(entries)
+        self._latest = {}  # a newer state is not merged into another tab's calls
+        self._bound_outbox()
         self._flush()
 
     def _adopt_held(self, stored):
@@ -108,20 +158,17 @@ class TotangoDestination(Destination):
         if entries:
             self.journal.log("info", "adopted %d activit%s another tab held for an account"
                              % (len(entries), "y" if len(entries) == 1 else "ies"))
-        for entry in entries:
-            for gone in self.held.add(entry["command"], entry["call"]):
-                self.journal.drop(gone["call"], "more than %d activities waited for an account; oldest dropped"
-                                  % self.held.limit)
+        self.held.extend(entries)
+        self._bound_held()
         user, group = self._analytics.user().id(), self._analytics.group().id()
         if user is not None and group is not None:
             self._release_held(group, user)
 
     def _release_held(self, account_id, user_id):
         entries = self.held.take_all()
-        self.journal.log("debug", "account known: releasing %d held activit%s"
-                         % (len(entries), "y" if len(entries) == 1 else "ies"))
-        for entry in entries:
-            self._send(_attribute(entry["command"], account_id, user_id), entry["call"])
+        self.journal.log("debug", "account known: releasing %d held call(s)" % len(entries))
+        for item in entries:
+            self._send([_attribute(command, account_id, user_id) for command in item["commands"]], item["call"])
 
     def _can_deliver(self):
         return self.state == "ready" and self.paused is None and self.owner.holding
@@ -139,11 +186,50 @@ class TotangoDestination(Destination):
             self.paused = None
             self._flush()
 
+    # -- bounds: only activities are ever dropped ----------------------------------
+    def _bound_outbox(self):
+        while self.outbox.chars > OUTBOX_CHARS:
+            oldest = self.outbox.first(_is_activity)
+            if oldest is None:
+                return  # only the users', accounts' and module's newest states: never dropped
+            state = [command for command in oldest["commands"] if command[0] != "track"]
+            if state:  # a page's go(module) stays
+                kept = entry(state, oldest["call"])
+                self.outbox.replace(oldest, kept)
+                for kind, (entity, item, piece) in list(self._latest.items()):
+                    if item is oldest:
+                        self._latest[kind] = (entity, kept, piece)
+            else:
+                self.outbox.remove(oldest)
+            self.journal.drop(oldest["call"], "the calls waiting for the collector filled the %d characters "
+                              "they may take of localStorage; oldest activity dropped" % OUTBOX_CHARS)
+
+    def _bound_held(self):
+        limit = self.settings["holdLimit"]
+        while len(self.held) > limit:
+            oldest = self.held.first(_is_activity)
+            self.held.remove(oldest)
+            self.journal.drop(oldest["call"], "more than %d calls waited for an account; oldest dropped" % limit)
+
     # -- delivery ------------------------------------------------------------
     def _flush(self):
-        if self._can_deliver():
-            for entry in self.outbox.take_all():
-                self._deliver(entry["command"], entry["call"])
+        """Hand the outbox to the collector a few calls at a time, which the pacer spreads out."""
+        if self._flushing or not len(self.outbox) or not self._can_deliver():
+            return
+        self._flushing = True
+        self._pacer.run(self._deliver_some)
+
+    def _deliver_some(self):
+        more = False
+        try:
+            if self._can_deliver():
+                for item in self.outbox.take(STEP):
+                    for command in item["commands"]:
+                        self._deliver(command, item["call"])
+                more = len(self.outbox) > 0
+        finally:
+            self._flushing = more
+        return more
 
     def _deliver(self, command, call):
         try:
@@ -156,35 +242,73 @@ class TotangoDestination(Destination):
         self.journal.log("debug", "%s → totango.%s(%s)" % (call, command[0], ", ".join(js_text(a) for a in command[1:])))
         return DELIVERED
 
-    def _send(self, command, call):
-        if self._can_deliver():
-            return self._deliver(command, call)
-        for entry in self.outbox.add(command, call):
-            self.journal.drop(entry["call"], "more than %d calls waited for the collector" % OUTBOX_LIMIT)
-        reason = self.paused or ("waiting for the Totango collector to load" if self.state != "ready"
-                                 else "waiting for this tab's claim on its work")
+    def _send(self, commands, call):
+        """Hand one call's commands over, or keep them (in order, behind what waits already)."""
+        if self._can_deliver() and not self._flushing and not len(self.outbox):
+            return combine([self._deliver(command, call) for command in commands])
+        self._keep(commands, call)
+        if self.paused:
+            reason = self.paused
+        elif self.state != "ready":
+            reason = "waiting for the Totango collector to load"
+        elif not self.owner.holding:
+            reason = "waiting for this tab's claim on its work"
+        else:
+            reason = "behind earlier calls on their way to the collector"
         self.journal.log("debug", "%s held: %s" % (call, reason))
         return held(reason)
+
+    def _keep(self, commands, call):
+        """Into the outbox; a newer state of an entity whose go still waits is merged into it."""
+        rest = []
+        for command in commands:
+            state = _state_of(command)
+            if command[0] == "clear":
+                self._latest = {}  # nothing before a clear() is merged with what follows it
+            if state is None or not self._merge(state, command, call):
+                rest.append(command)
+        if not rest:
+            return
+        item = entry(rest, call)
+        piece = self.outbox.add(item)
+        for command in rest:
+            state = _state_of(command)
+            if state is not None:
+                self._latest[state[0]] = (state[1], item, piece)
+        self._bound_outbox()
+
+    def _merge(self, state, command, call):
+        kind, entity = state
+        latest = self._latest.get(kind)
+        if latest is None or latest[0] != entity:
+            return False
+        _, old, piece = latest
+        commands = [_merged(c, command) if _state_of(c) == state else c for c in old["commands"]]
+        new = entry(commands, call if len(commands) == 1 else old["call"])
+        if not self.outbox.replace(old, new, piece):
+            return False
+        self._latest[kind] = (entity, new, piece)
+        self.merged += 1
+        self.journal.log("debug", "%s merged into %s, still waiting for the collector" % (call, old["call"]))
+        return True
 
     def _send_all(self, commands, event, warnings):
         """Report the mapping's warnings, send its commands, release what waited for an account."""
         self.journal.warn_all(event["call"], warnings)
-        outcome = combine([self._send(command, event["call"]) for command in commands])
+        outcome = self._send(commands, event["call"])
         if event["userId"] is not None and event["groupId"] is not None and len(self.held):
             self._release_held(event["groupId"], event["userId"])
         return outcome
 
     def _activity(self, commands, event):
+        if not commands:
+            return local("nothing for Totango: a page is sent by its category or name")
         if event["userId"] is not None and event["groupId"] is not None:
-            return combine([self._send(command, event["call"]) for command in commands])
-        for command in commands:
-            for entry in self.held.add(command, event["call"]):
-                self.journal.drop(entry["call"], "more than %d activities waited for an account; oldest dropped"
-                                  % self.held.limit)
-        if commands:
-            self.journal.log("debug", "%s held: %s (%d waiting)" % (event["call"], NEEDS_ACCOUNT, len(self.held)))
-            return held(NEEDS_ACCOUNT)
-        return DELIVERED
+            return self._send(commands, event["call"])
+        self.held.add(entry(commands, event["call"]))
+        self._bound_held()
+        self.journal.log("debug", "%s held: %s (%d waiting)" % (event["call"], NEEDS_ACCOUNT, len(self.held)))
+        return held(NEEDS_ACCOUNT)
 
     # -- the calls -----------------------------------------------------------
     def identify(self, event):
@@ -212,15 +336,14 @@ class TotangoDestination(Destination):
         self.journal.warn_all(event["call"], warnings)
         self.module = category or None  # a page without a category clears the module, as the original
         keys.save(self._storage, MODULE_KEY, self.module)
-        outcome = self._activity(commands, event)
         if account is None or user is None:
             self.journal.log("debug", "%s: no go(module): must identify and group first" % event["call"])
         elif not category:
             self.journal.log("debug", "%s: no go(module): category required (the module is the page's category)"
                              % event["call"])
         else:
-            outcome = combine([outcome, self._send(self.mapping.page_module(category), event["call"])])
-        return outcome
+            commands.append(self.mapping.page_module(category))
+        return self._activity(commands, event)
 
     def track(self, event):
         warnings = []
@@ -230,16 +353,19 @@ class TotangoDestination(Destination):
         return self._activity(commands, event)
 
     def reset(self, event=None):
-        for entry in self.held.take_all():
-            self.journal.drop(entry["call"], "reset() before an account was known")
+        for item in self.held.take_all():
+            self.journal.drop(item["call"], "reset() before an account was known")
         # The collector keeps its own user and account (and heartbeat) until told.
-        return self._send(self.mapping.clear(), "reset()")
+        return self._send([self.mapping.clear()], "reset()")
 
     def status(self):
         return {
             "tracker": self.state,
             "paused": self.paused,
             "delivered": self.delivered,
-            "held_for_account": [e["call"] for e in self.held.entries] if self.held else [],
-            "waiting_for_collector": [e["call"] for e in self.outbox.entries] if self.outbox else [],
+            "merged": self.merged,
+            "held_for_account": _calls(self.held) if self.held else [],
+            "held_count": len(self.held) if self.held else 0,
+            "waiting_for_collector": _calls(self.outbox) if self.outbox else [],
+            "waiting_count": len(self.outbox) if self.outbox else 0,
         }

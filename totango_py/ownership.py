@@ -1,9 +1,11 @@
 """Who owns persisted work, so that it is delivered once whatever the tabs do.
 
-Every page instance (a *tab*) keeps its persisted work under keys of its own,
-``<kind>:<tab>`` (``totango_py_outbox:k3x…``): a tab writes only its own keys,
-so two live tabs never overwrite or deliver each other's work. A key without a
-tab (``totango_py_outbox``, as older versions wrote it) belongs to nobody.
+Every page instance (a *tab*) keeps its persisted work under keys of its own, in
+numbered pieces ``<kind>.<n>:<tab>`` (``totango_py_outbox.7:k3x…``: see ``spool``;
+the snippet keeps its queue at pagehide in pieces too), or in one key
+``<kind>:<tab>`` as older versions did: a tab writes only its own keys, so two
+live tabs never overwrite or deliver each other's work. A key without a tab
+(``totango_py_outbox``, as the oldest versions wrote it) belongs to nobody.
 
 A tab holds a lock named after itself while it lives, and gives it up when
 it is hidden for good or for the back/forward cache (``leave``). Another tab
@@ -24,13 +26,17 @@ adopted once its owner left (``pagehide``) or was silent for ``LEASE_MS``.
 
 The locks port: ``hold(name, on_held)`` takes ``name`` and calls
 ``on_held()`` once granted; ``try_hold(name, fn)`` takes ``name`` only if
-nobody holds it and then runs ``fn()`` (possibly later; never while its
-holder lives); ``release()`` gives up every lock this tab took.
+nobody holds it and calls ``fn(True)`` then, or ``fn(False)`` when somebody
+does (possibly later, always once); ``release()`` gives up every lock this tab took.
+
+A tab's own calls wait until it is *settled*: it holds its lock and every
+attempt to adopt what gone tabs left has ended, so that older work goes first.
 """
 
 import time
 
 from . import storage as keys
+from .ports import Pacer
 from .vocabulary import LEFT_KEY, TAB_LOCK_PREFIX as LOCK_PREFIX, WORK_PREFIX as PREFIX
 LEASE_MS = 180000              # longer than a background tab's once-a-minute timers
 
@@ -41,10 +47,44 @@ def new_tab_id():
     return "%08x%04x" % (random.getrandbits(32), random.getrandbits(16))
 
 
+def work_key(kind, tab, piece=None):
+    """The key of ``kind``'s work of ``tab`` (its piece ``piece``, when kept in pieces)."""
+    name = kind if piece is None else "%s.%d" % (kind, piece)
+    return name + ":" + tab if tab else name
+
+
 def split_key(key):
-    """``(kind, tab)`` of a work key; tab is ``""`` for a key that belongs to nobody."""
-    kind, _, tab = key.partition(":")
-    return kind, tab
+    """``(kind, piece, tab)`` of a work key: piece is None for a key of one piece, tab
+    is ``""`` for a key that belongs to nobody."""
+    name, _, tab = key.partition(":")
+    kind, _, piece = name.partition(".")
+    return kind, (int(piece) if piece.isdigit() else None), tab
+
+
+def _listed(storage):
+    """Every key in ``storage``, or None when it cannot list them."""
+    try:
+        return list(storage.keys())
+    except Exception:  # a storage without key listing
+        return None
+
+
+def pieces(storage, kind, tab):
+    """The keys of ``kind``'s work of ``tab``, in order: the one-piece key, then the pieces by number.
+    Without key listing, only the one-piece key can be found."""
+    single = work_key(kind, tab)
+    names = _listed(storage)
+    if names is None:
+        return [single]
+    numbered = []
+    for name in names:
+        if name is None:
+            continue
+        found_kind, piece, found_tab = split_key(name)
+        if found_kind == kind and found_tab == tab and piece is not None:
+            numbered.append((piece, name))
+    numbered.sort()
+    return ([single] if single in names else []) + [name for _, name in numbered]
 
 
 class Owner:
@@ -55,18 +95,21 @@ class Owner:
     starts over, empty, under this tab's new keys (after the back/forward cache).
     """
 
-    def __init__(self, storage, locks=None, tab=None):
+    def __init__(self, storage, locks=None, tab=None, pacer=None):
         self.storage = storage
         self.locks = locks
+        self._pacer = pacer or Pacer()  # adoption goes a key at a time: a gone tab may have left many
         self.tab = tab if tab is not None else (new_tab_id() if locks is not None else "")
         self.holding = locks is None   # alone in memory: everything is ours
         self._kinds = {}
         self._order = []
         self._waiting = []
+        self._unsettled = []
+        self.adopting = 0  # attempts to adopt another tab's work not ended yet
         self._left = False
 
-    def key(self, kind):
-        return kind + ":" + self.tab if self.tab else kind
+    def key(self, kind, piece=None):
+        return work_key(kind, self.tab, piece)
 
     def register(self, kind, adopt, rekey=None):
         if kind not in self._kinds:
@@ -79,6 +122,22 @@ class Owner:
             fn()
         else:
             self._waiting.append(fn)
+
+    def settled(self):
+        return self.holding and self.adopting == 0
+
+    def when_settled(self, fn):
+        """Run ``fn`` now if this tab is settled, else once it is (see above)."""
+        if self.settled():
+            fn()
+        else:
+            self._unsettled.append(fn)
+
+    def _check_settled(self):
+        if self.settled():
+            waiting, self._unsettled = self._unsettled, []
+            for fn in waiting:
+                fn()
 
     # -- this tab ------------------------------------------------------------
     def start(self):
@@ -101,6 +160,7 @@ class Owner:
         for fn in waiting:
             fn()
         self.sweep()
+        self._check_settled()
 
     def leave(self):
         """This tab is hidden: give up the lock; tell other tabs when work is left behind."""
@@ -114,20 +174,19 @@ class Owner:
 
     def has_work(self):
         for kind in self._order:
-            if keys.load(self.storage, self.key(kind)) not in (None, []):
-                return True
+            for name in pieces(self.storage, kind, self.tab):
+                if keys.load(self.storage, name) not in (None, []):
+                    return True
         return False
 
     # -- other tabs ------------------------------------------------------------
     def orphans(self):
         """Tabs other than this one with work in storage, oldest-named first."""
-        try:
-            names = list(self.storage.keys())
-        except Exception:  # a storage without key listing: nothing to adopt
-            return []
         tabs = []
-        for name in names:
-            kind, tab = split_key(name)
+        for name in _listed(self.storage) or []:  # without key listing: nothing to adopt
+            if name is None:
+                continue
+            kind, _, tab = split_key(name)
             if kind in self._kinds and tab != self.tab and tab not in tabs:
                 tabs.append(tab)
         return tabs
@@ -137,20 +196,38 @@ class Owner:
         if self.locks is None or not self.holding:
             return
         for tab in self.orphans():
+            self.adopting += 1
             self.locks.try_hold(LOCK_PREFIX + tab, self._adopter(tab))
 
     def _adopter(self, tab):
-        def adopt():
-            if not self.holding:
+        def adopt(granted):
+            if not (granted and self.holding):
+                self._adopted()
                 return
-            for kind in self._order:
-                name = kind + ":" + tab if tab else kind
+            work = [(kind, name) for kind in self._order for name in pieces(self.storage, kind, tab)]
+            self._pacer.run(lambda: self._adopt_one(work))
+        return adopt
+
+    def _adopt_one(self, work):
+        """Adopt the next key of a gone tab's work; True while some are left."""
+        done = True
+        try:
+            if work and self.holding:
+                kind, name = work.pop(0)
                 value = keys.load(self.storage, name)
                 if value is not None:
                     # Ours first, then theirs removed: a crash in between repeats, never loses.
                     self._kinds[kind][0](value)
                     keys.save(self.storage, name, None)
-        return adopt
+                done = not work
+        finally:
+            if done:
+                self._adopted()
+        return not done
+
+    def _adopted(self):
+        self.adopting -= 1
+        self._check_settled()
 
 
 def _now_ms():
@@ -183,11 +260,11 @@ class MemoryLocks:
 
     def try_hold(self, name, fn):
         if name in self.table:
-            return False
+            fn(False)
+            return
         self.table[name] = self
         self._mine.append(name)
-        fn()
-        return True
+        fn(True)
 
 
 class LeaseLocks:
@@ -228,8 +305,8 @@ class LeaseLocks:
 
     def try_hold(self, name, fn):
         if name in self._mine or not self._free(name):
-            return False
+            fn(False)
+            return
         self._mine.append(name)
         self.renew()
-        fn()
-        return True
+        fn(True)

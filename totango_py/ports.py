@@ -26,6 +26,9 @@ Contracts (duck-typed: any object with these methods will do):
 * links — ``bind(elements, dom_event, handler) -> count``: calls ``handler(element)``
   on each ``click`` / ``submit`` of the elements (``trackLink`` / ``trackForm``);
   absent outside a page
+* pacer — ``run(step)``: calls ``step()`` until it returns False, in slices with
+  pauses between them where a host must stay responsive (a page); ``Pacer`` runs
+  every step at once
 * destination — see ``Destination`` below
 """
 
@@ -113,6 +116,14 @@ class RecordingTransport:
 
     def fail(self, reason):
         self._on_fail(reason)
+
+
+class Pacer:
+    """Runs work at once, every step in a row: where nothing waits on this thread."""
+
+    def run(self, step):
+        while step():
+            pass
 
 
 class ListLogger:

@@ -34,6 +34,9 @@ class LifecyclePort(Protocol):
 class LinksPort(Protocol):
     def bind(self, elements: Any, dom_event: str, handler: Callable[[Any], None]) -> int: ...
 
+class PacerPort(Protocol):
+    def run(self, step: Callable[[], bool]) -> None: ...
+
 ContextPort = Callable[[], dict[str, str]]
 
 class MemoryStorage:
@@ -56,6 +59,9 @@ class RecordingTransport:
     def send(self, command: Command) -> None: ...
     def ready(self) -> None: ...
     def fail(self, reason: str) -> None: ...
+
+class Pacer:
+    def run(self, step: Callable[[], bool]) -> None: ...
 
 class ListLogger:
     lines: list[tuple[str, str]]
