@@ -7,6 +7,7 @@ from .context import page_context
 from .lifecycle import PageLifecycle
 from .links import PageLinks
 from .locks import page_locks
+from .pacer import PagePacer
 from .storage import BrowserStorage
 from .transport import BrowserTransport
 
@@ -23,7 +24,8 @@ def ports():
         return relayed(tab)
     logger = ConsoleLogger()
     storage = BrowserStorage(logger)
-    owner = Owner(storage, page_locks(storage), tab)
+    pacer = PagePacer()
+    owner = Owner(storage, page_locks(storage), tab, pacer)
     return {
         "storage": storage,
         "transport": BrowserTransport(logger),
@@ -32,4 +34,5 @@ def ports():
         "lifecycle": PageLifecycle(owner),
         "owner": owner,
         "links": PageLinks(logger),
+        "pacer": pacer,
     }

@@ -15,7 +15,7 @@ No ``unload`` handler: it would keep every tag page out of the back/forward cach
 
 import js
 
-from ..ownership import LEFT_KEY
+from ..ownership import LEFT_KEY, split_key
 from ..vocabulary import QUEUE_KEY
 from . import ffi
 
@@ -85,7 +85,7 @@ class PageLifecycle:
         if self._owner is None or event is None:
             return
         key = ffi.text(ffi.get(event, "key")) or ""
-        if key == LEFT_KEY or key.startswith(QUEUE_KEY + ":"):  # a tab left work behind
+        if key == LEFT_KEY or split_key(key)[0] == QUEUE_KEY:  # a tab left work behind
             self._owner.sweep()
             # Its lock is released a moment after it said so: look again shortly.
             for delay in _SWEEP_AGAIN_MS:

@@ -75,17 +75,15 @@ class WebLocks:
 
     def try_hold(self, name, fn):
         def granted(lock, *_):
-            if ffi.is_none(lock):
-                return None  # its owner lives
-            waiting = self._kept_until_release()  # kept: no third tab adopts the same work again
+            got = not ffi.is_none(lock)  # else its owner lives
+            waiting = self._kept_until_release() if got else None  # kept: no third tab adopts it again
             try:
-                fn()
+                fn(got)
             except Exception as error:
                 ffi.log("error", "[totango_py] adopting another tab's work: %s" % error)
             return waiting
 
         self._request(name, {"mode": "exclusive", "ifAvailable": True}, granted)
-        return True
 
 
 def _run_held(on_held):

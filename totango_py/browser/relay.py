@@ -21,19 +21,31 @@ from . import ffi
 from .console import ConsoleLogger
 from .lifecycle import PageLifecycle
 from .locks import page_locks
+from .pacer import PagePacer
 
 _effects = []
+_stored_at = {}  # storage key -> where its latest write is in _effects
 
 
 def effect(*parts):
     _effects.append(list(parts))
 
 
+def _store(*parts):
+    """A storage write: only the last one of a key reaches the page (a burst rewrites
+    the outbox's last piece with every call)."""
+    earlier = _stored_at.get(parts[1])
+    if earlier is not None:
+        _effects[earlier] = None
+    _stored_at[parts[1]] = len(_effects)
+    _effects.append(list(parts))
+
+
 def flush(*_):
     """The effects so far, as JSON text for the page; the list starts over."""
-    global _effects
-    done, _effects = _effects, []
-    return json.dumps(done)
+    global _effects, _stored_at
+    done, _effects, _stored_at = _effects, [], {}
+    return json.dumps([item for item in done if item is not None])
 
 
 def ask(*request):
@@ -72,11 +84,11 @@ class MirrorStorage(MemoryStorage):
 
     def set(self, key, text):
         MemoryStorage.set(self, key, text)
-        effect("set", key, text)
+        _store("set", key, text)
 
     def remove(self, key):
         MemoryStorage.remove(self, key)
-        effect("remove", key)
+        _store("remove", key)
 
     def changed(self, key, text):
         """Another tab wrote (``text`` None: removed) or cleared everything (``key`` None)."""
@@ -136,7 +148,8 @@ def ports(tab):
     ffi.forward = effect
     storage = MirrorStorage(json.loads(str(ffi.snippet_attr("_storage"))))
     transport = RelayTransport()
-    owner = Owner(storage, page_locks(storage), tab)
+    pacer = PagePacer(0)
+    owner = Owner(storage, page_locks(storage), tab, pacer)
     return {
         "storage": storage,
         "transport": transport,
@@ -145,4 +158,5 @@ def ports(tab):
         "lifecycle": PageLifecycle(owner),
         "owner": owner,
         "links": RelayLinks(),
+        "pacer": pacer,
     }

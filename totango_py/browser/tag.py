@@ -11,7 +11,7 @@ import json
 
 import js
 
-from .. import analytics
+from .. import analytics, spool
 from ..journal import describe
 from ..settings import SettingsError
 from ..ports import dropped
@@ -19,17 +19,29 @@ from ..vocabulary import CALLBACK as _FN, KEPT_METHODS, QUEUE_KEY, SKIPPED
 from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
 
 
-_SLICE = 25      # calls taken from the queue at a time
-_BUDGET_MS = 10  # then yield to the page, so a burst never makes a long task
+_SLICE = 10     # calls taken from the queue at a time
+_BUDGET_MS = 5  # then yield to the page, so a burst never makes a long task
+
+# Calls another tab (or this one, before the back/forward cache) kept at pagehide, not yet
+# handled: they come before this page's queue, a slice at a time.
+_backlog = []
+_resuming = False  # a drain is due once this tab is settled
+_pacing = False    # in the worker: the rest of the queue is being drained, a slice an answer
 
 
 def _kept(stored):
-    """Calls another tab (or this one, before the back/forward cache) kept at pagehide."""
     if isinstance(stored, list):
-        queue = js.window.analytics
-        for item in stored:
-            if isinstance(item, list) and item and item[0] in KEPT_METHODS:
-                _handle(queue, item, by_reference=False)
+        _backlog.extend(item for item in stored if isinstance(item, list) and item and item[0] in KEPT_METHODS)
+        _when_settled()  # adopted while unsettled: drained once the adoption is over
+
+
+def _replay():
+    """Handle a slice of the kept calls (never this page's: no page functions by reference)."""
+    queue = js.window.analytics
+    with spool.batch():
+        for item in _backlog[:_SLICE]:
+            _handle(queue, item, by_reference=False)
+    del _backlog[:_SLICE]
 
 
 def _renamed():
@@ -39,18 +51,73 @@ def _renamed():
     js.window.analytics._tab = analytics.owner.tab
 
 
+def _when_settled():
+    global _resuming
+    if not _resuming:
+        _resuming = True
+        analytics.owner.when_settled(_resume)
+
+
+def _resume():
+    """Settled: drain what waited (in the worker, the calls the page sent meanwhile)."""
+    global _resuming
+    _resuming = False
+    if ffi.forward is not None:
+        _drain(True)
+    else:
+        js.window.analytics._kick()
+
+
 def _drain(everything=False, *_):
-    """Handle queued calls; return True when some are left for the next slice."""
-    queue = js.window.analytics
+    """Handle queued calls; True when some are left for a later task. This page's calls wait
+    until what gone tabs left is adopted (it is older), unless a page asks for user() or
+    group() and needs the answer now (``everything``, on a page). In the worker, each answer
+    takes a slice: the page applies one answer's effects in one task."""
+    worker = ffi.forward is not None
+    if not (everything is True and not worker) and not analytics.owner.settled():
+        _when_settled()
+        return False
+    if worker:
+        more = _slice()
+        if more:
+            _pace()
+        return more
     started = js.performance.now()
-    while True:
-        items = json.loads(str(queue._take(_SLICE)))
-        if items:
-            queue._settle(json.dumps([_handle(queue, item) for item in items]))
-        if len(items) < _SLICE:
-            return False
+    while _slice():
         if everything is not True and js.performance.now() - started > _BUDGET_MS:
             return True
+    return False
+
+
+def _slice():
+    """Kept calls first, else up to ``_SLICE`` of the queue; True when some are left."""
+    if _backlog:
+        _replay()
+        return True
+    queue = js.window.analytics
+    items = json.loads(str(queue._take(_SLICE)))
+    if items:
+        with spool.batch():
+            outcomes = [_handle(queue, item) for item in items]
+        queue._settle(json.dumps(outcomes))
+    return len(items) == _SLICE
+
+
+def _pace():
+    global _pacing
+    if not _pacing:
+        _pacing = True
+        analytics.ports["pacer"].run(_paced)
+
+
+def _paced():
+    global _pacing
+    more = False
+    try:
+        more = analytics.owner.settled() and _slice()
+    finally:
+        _pacing = more
+    return more
 
 
 def _handle(queue, item, by_reference=True):

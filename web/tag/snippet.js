@@ -112,7 +112,17 @@
       if (a[j].done) a[j].done({ outcome: "held", reason: "kept at page exit; sent from the next page" });
     }
     if (!keep.length) return;
-    try { localStorage.setItem(KEY + ":" + a._tab, "[" + keep.join(",") + "]"); } catch (e) { return; }
+    // In pieces of 200 calls, numbered on from an earlier pagehide's: Python adopts one piece per task.
+    var names = [];
+    try {
+      for (var p = 0; p < keep.length; p += 200) {
+        names.push(KEY + "." + (a._pieces = (a._pieces || 0) + 1) + ":" + a._tab);
+        localStorage.setItem(names[names.length - 1], "[" + keep.slice(p, p + 200).join(",") + "]");
+      }
+    } catch (e) {
+      try { for (p = 0; p < names.length; p++) localStorage.removeItem(names[p]); } catch (again) {}
+      return;
+    }
     a.length = 0;
     for (j = 0; j < rest.length; j++) a.push(rest[j]);
   });

@@ -70,13 +70,23 @@
       work();
     });
   }
-  // This message's effects and outcomes, with user(), group() and status() as they are now.
+  // This message's effects and outcomes, with user(), group() and status() as they are now:
+  // with every answer that settles calls (their Promises resolve: these reflect them), else at
+  // most every STATUS_MS (a burst of answers would copy them thousands of times), and once
+  // more after the last.
+  var STATUS_MS = 100, statusAt = -Infinity, statusDue = null;
   function send() {
     if (!relay) return;
-    var m = { effects: relay.flush(), done: done };
+    var m = { effects: relay.flush(), done: done }, now = performance.now();
     done = [];
-    if (a._state) { m.state = a._state.raw(); m.status = a._status.raw(); }
-    postMessage(m);
+    if (a._state && (m.done.length || now - statusAt >= STATUS_MS)) {
+      m.state = a._state.raw();
+      m.status = a._status.raw();
+      statusAt = now;
+    } else if (a._state && statusDue === null) {
+      statusDue = setTimeout(function () { statusDue = null; run(function () {}); }, STATUS_MS);
+    }
+    if (m.effects !== "[]" || m.done.length || m.state) postMessage(m);
   }
   // A moment on the page's clock: ms since its navigation started.
   function mark(name) { times[name] = performance.timeOrigin + performance.now() - pageOrigin; }

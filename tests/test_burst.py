@@ -1,0 +1,78 @@
+"""A burst of calls while the collector is 6 s late: every activity arrives once and in order,
+with the user's and account's traits, and no script of the tag runs 50 ms or more on the page
+— on both runtimes, also when the page is reloaded in the middle of the burst. (The page's own
+loop of calls, and the browser's work for the collector's 10,000 pixels, are not the tag's.)"""
+
+import pytest
+
+from conftest import RUNTIMES
+from page_helpers import COLLECTOR, activities, tag_page, wait_pixels, wait_status
+
+LATE_COLLECTOR = COLLECTOR + "?delay=6000"
+# The scripts the page ran for longer than 5 ms in one go (Long Animation Frames name each
+# script of a long frame: the page's own, the tag's, the collector's), from the first line on.
+LONG_SCRIPTS = """<script>
+window.longScripts = [];
+new PerformanceObserver(function (list) {
+  list.getEntries().forEach(function (frame) {
+    frame.scripts.forEach(function (s) {
+      window.longScripts.push({ms: Math.round(s.duration), url: s.sourceURL, invoker: s.invoker, at: Math.round(s.startTime)});
+    });
+  });
+}).observe({type: 'long-animation-frame', buffered: true});
+</script>"""
+
+
+def tag_scripts_over(page, ms):
+    """The tag's script runs (its files are under /tag/) longer than ``ms``."""
+    return page.evaluate("(ms) => longScripts.filter(function (s) { return s.ms > ms && s.url.indexOf('/tag/') >= 0; })",
+                         ms)
+
+
+def burst(first, last):
+    """A page's first lines: sign in, then track ``Burst <n>`` for n in [first, last)."""
+    return """
+analytics.identify('u-burst', {email: 'ann@initech.example', name: 'Ann'});
+analytics.group('acme-burst', {name: 'Acme', plan: 'Paying'});
+for (var n = %d; n < %d; n++) analytics.track('Burst ' + n, {n: n});
+""" % (first, last)
+
+
+def check_delivery(server, page, count):
+    records = wait_pixels(server, count, identified=1, timeout=240)
+    expected = ["Burst %d" % n for n in range(count)]
+    assert [a[0] for a in activities(records)] == expected
+    assert {(a[2], a[3]) for a in activities(records)} == {("acme-burst", "u-burst")}
+    # The collector sends the user with the account (identify's go alone has no account yet).
+    identified = [r for r in records if not r["activity"]]
+    assert identified, "no identification pixel"
+    assert identified[-1]["user_attributes"]["email"] == "ann@initech.example"
+    assert identified[-1]["account_name"] == "Acme" and identified[-1]["account_attributes"]["plan"] == "Paying"
+    assert identified[-1]["user_name"] == "Ann"
+    status = wait_status(page, "s.tracker === 'ready' && s.waiting_count === 0", 60000)
+    assert status["dropped_count"] == 0, status["dropped"]
+    assert tag_scripts_over(page, 50) == []
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_ten_thousand_calls_before_a_late_collector(site, server, watched, runtime):
+    page = tag_page(site, "burst-" + runtime, runtime, burst(0, 10000), head=LONG_SCRIPTS,
+                    settings={"trackerUrl": LATE_COLLECTOR})
+    watched.goto(server.url + page)
+    waiting = wait_status(watched, "s.tracker === 'loading' && s.waiting_count > 5000", 60000)
+    assert waiting["dropped_count"] == 0
+    check_delivery(server, watched, 10000)
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_five_thousand_calls_over_a_reload(site, server, watched, runtime):
+    """The page is left with part of its calls in Python's outbox and the rest in the
+    snippet's queue; the next page delivers them before its own, each once."""
+    settings = {"trackerUrl": LATE_COLLECTOR}
+    first = tag_page(site, "burst-a-" + runtime, runtime, burst(0, 2500), settings=settings)
+    second = tag_page(site, "burst-b-" + runtime, runtime, burst(2500, 5000), head=LONG_SCRIPTS, settings=settings)
+    watched.goto(server.url + first)
+    wait_status(watched, "s.waiting_count > 0", 60000)
+    watched.goto(server.url + second)
+    check_delivery(server, watched, 5000)
