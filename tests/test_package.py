@@ -112,6 +112,13 @@ def test_readme_cpython_example_from_root_directory(installed):
     assert [command[0] for command in sent].count("go") >= 2
 
 
+def test_analytics_without_the_server_extra_refuses_to_load(installed):
+    """Before the next test installs the extra: the core alone has no way to send from CPython."""
+    done = run_outside(installed, "-c", "from totango_py import analytics; analytics.load(service_id='SP-1')")
+    assert done.returncode == 1
+    assert "TransportUnavailableError" in done.stderr and "pip install 'totango-py[server]'" in done.stderr
+
+
 @pytest.mark.skipif(not os.path.isdir(os.path.join(ROOT, "totango_py", "server")),
                     reason="totango_py/server (the CPython client) is not in this source tree")
 def test_server_client_from_the_wheel_reaches_the_emulator(installed, server):

@@ -11,6 +11,8 @@ from .settings import SettingsError as SettingsError
 
 __version__: str
 
+class TransportUnavailableError(ImportError): ...
+
 class Analytics(client.Analytics):
     def __init__(self, transport: TransportPort | None = None, destinations: Iterable[Destination] = (), *,
                  port_factory: Any = None, storage: StoragePort | None = None, logger: LoggerPort | None = None,
@@ -20,4 +22,4 @@ class Analytics(client.Analytics):
 analytics: Analytics
 
 __all__ = ["Analytics", "Destination", "ListLogger", "ManualLifecycle", "MemoryStorage", "RecordingTransport",
-           "SettingsError", "TotangoDestination", "analytics"]
+           "SettingsError", "TotangoDestination", "TransportUnavailableError", "analytics"]

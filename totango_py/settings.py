@@ -24,6 +24,8 @@ DEFAULTS = {
     "snapshot": True,
     "worker": True,
     "holdLimit": 100,
+    # Python outside a page only: the pixel receiver's URL (None: Totango's for the region).
+    "endpoint": None,
 }
 
 REGIONS = ("us", "eu1")
@@ -47,6 +49,18 @@ class SettingsError(ValueError):
 def _check_bool(name, value):
     if not isinstance(value, bool):
         raise SettingsError("setting %s must be true or false, got %r" % (name, value))
+
+
+def _is_http_url(url):
+    """An absolute http(s) URL with a host and nothing that could break out of it."""
+    if not isinstance(url, str) or any(c in url for c in "\"'<> \n\r\t"):
+        return False
+    lower = url.lower()
+    for scheme in ("http://", "https://"):
+        if lower.startswith(scheme):
+            host = url[len(scheme):].split("/")[0]
+            return host != "" and host[0] not in "?#:"
+    return False
 
 
 def validate(given):
@@ -97,6 +111,10 @@ def validate(given):
     lower = url.lower()
     if ":" in lower.split("/")[0] and not lower.startswith(("http:", "https:")):
         raise SettingsError("setting trackerUrl must be an http(s) or relative URL, got %r" % (url,))
+    endpoint = settings["endpoint"]
+    if endpoint is not None and not _is_http_url(endpoint):
+        raise SettingsError("setting endpoint must be an http(s) URL such as https://sdr.totango.com/pixel.gif/, "
+                            "got %r" % (endpoint,))
     limit = settings["holdLimit"]
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise SettingsError("setting holdLimit must be a positive whole number, got %r" % (limit,))

@@ -13,6 +13,8 @@ The module-level functions use one shared ``Client`` made by ``configure``.
 Every identify, page and track must carry ``context.groupId`` (Totango needs
 the account); without it the call raises ``MissingFieldError``.
 Needs urllib3 (``pip install totango_py[server]``); the browser package never imports this.
+For one user per process (a desktop app, a CLI tool), ``totango_py.analytics`` is simpler:
+on CPython it sends through this package's ``collector``.
 """
 
 from .client import Client
