@@ -175,13 +175,21 @@ def test_middleware_can_change_or_drop_a_call(site, server, watched, recorder, r
           if (m.payload.obj.properties && m.payload.obj.properties.category) m.payload.obj.properties.category += '!';
           m.next(m.payload);
         }]);
-        return [added, forTotango, await analytics.track('Secret'), await analytics.track('shout', {category: 'Loud'})];
+        // Classic analytics.js's form: (payload, integration, next), before each destination's own.
+        var everywhere = await analytics.addIntegrationMiddleware(function (payload, integration, next) {
+          if (payload.obj.properties && payload.obj.properties.category) payload.obj.properties.category += ' to ' + integration;
+          next(payload);
+        });
+        return [added, forTotango, await analytics.track('Secret'), await analytics.track('shout', {category: 'Loud'}),
+                everywhere, await analytics.addIntegrationMiddleware('nope')];
     }""")
     assert outcomes[0] == {"outcome": "local", "reason": "source middleware added"}
     assert outcomes[1] == {"outcome": "local", "reason": "1 middleware(s) added for Totango"}
     assert outcomes[2] == {"outcome": "dropped", "reason": "a source middleware did not call next()"}
     assert outcomes[3]["outcome"] == "delivered"
-    assert watched.evaluate("recorded('track')") == [["SHOUT", "Loud!", "acme", "u1"]]
+    assert outcomes[4:] == [{"outcome": "local", "reason": "integration middleware added"},
+                            {"outcome": "dropped", "reason": "needs a function, got string"}]
+    assert watched.evaluate("recorded('track')") == [["SHOUT", "Loud to Totango!", "acme", "u1"]]
     assert watched.errors == []
 
 

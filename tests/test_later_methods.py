@@ -41,6 +41,7 @@ a.ready(lambda: None); a.debug(False)
 a.identify("u1", {"name": "Ann"}); a.group("o1", {"name": "Org"}); a.page("Docs", "Intro"); a.track("Did", {})
 a.reset(); a.user(); a.group(); a.status()
 print(len(transport.sent))
+print(a.call("pageview", ["/kept"])["outcome"])  # a pageview kept at page exit is sent before the bundle is in
 try:
     a.on("track", print)
 except ImportError:
@@ -48,8 +49,51 @@ except ImportError:
 """ % LATER_MODULES
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert done.returncode == 0, done.stderr
-    sent, later = done.stdout.split("\n")[:2]
-    assert int(sent) >= 5 and later == "later import"
+    sent, pageview, later = done.stdout.split("\n")[:3]
+    assert int(sent) >= 5 and pageview != "dropped" and later == "later import"
+
+
+def test_classic_and_next_snippet_names_pageview_screen_and_integration_middleware():
+    from totango_py import Analytics, RecordingTransport
+
+    transport = RecordingTransport()
+    a = Analytics(transport=transport).load({"serviceId": "SP-1"})
+    a.identify("u1"), a.group("acme")
+    heard, ran = [], []
+    a.on("page", lambda *args: heard.append(("page",) + args))
+    a.on("screen", lambda *args: heard.append(("screen",) + args))
+    # pageview(url) is page({path: url}), with that call's outcome; page listeners hear it.
+    assert a.pageview("/pricing") == a.page({"path": "/pricing"})
+    a.pageview()
+    assert heard[-3:] == [("page", None, None, {"path": "/pricing"}, None)] * 2 + [("page", None, None, {}, None)]
+    # screen: nothing sent, the callback runs, screen listeners hear page's arguments.
+    sent = len(transport.sent)
+    unsent = {"outcome": "unsupported", "reason": "Totango has no screens: nothing sent; call page() for a web page"}
+    assert a.screen("Home", "Dashboard", {"tab": 1}, {}, lambda: ran.append("screen")) == unsent
+    assert a.screen("Dashboard") == unsent
+    assert heard[-2:] == [("screen", "Home", "Dashboard", {"tab": 1}, {}), ("screen", None, "Dashboard", None, None)]
+    assert ran == ["screen"] and len(transport.sent) == sent
+    # addIntegrationMiddleware(fn): fn(payload, integration, next) before every destination,
+    # ahead of that destination's own middleware.
+    order = []
+
+    def shout(payload, integration, next_):
+        order.append("integration " + integration)
+        payload["obj"]["event"] = payload["obj"]["event"].upper()
+        next_(payload)
+
+    def own(context):
+        order.append("destination " + context["integration"])
+        context["next"](context["payload"])
+
+    assert a.addDestinationMiddleware("Totango", own)["outcome"] == "local"
+    assert a.addIntegrationMiddleware(shout) == {"outcome": "local", "reason": "integration middleware added"}
+    assert a.track("paid")["outcome"] == "delivered"
+    assert transport.sent[-1] == ("track", "PAID", None, "acme", "u1")
+    assert order == ["integration Totango", "destination Totango"]
+    assert a.addIntegrationMiddleware("shout") == {"outcome": "dropped", "reason": "needs a function, got string"}
+    a.addIntegrationMiddleware(lambda payload, integration, next_: None)
+    assert a.track("kept back")["outcome"] == "dropped" and transport.sent[-1][1] == "PAID"
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)

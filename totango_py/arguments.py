@@ -106,6 +106,19 @@ def page(args):
     return _message("page", callback, options, category=category, name=name, properties=properties)
 
 
+def pageview(args):
+    """``pageview([url])``, classic analytics.js's old form of ``page({path: url})``."""
+    url = args[0] if args and not callable(args[0]) else None
+    return _message("page", None, None, category=None, name=None, properties={"path": url} if url else {})
+
+
+def screen(args):
+    """``screen([category], [name], [properties], [options], [callback])``: page's arguments."""
+    message = page(args)
+    message["type"] = "screen"
+    return message
+
+
 def track(args):
     """``track(event, [properties], [options], [callback])``."""
     args, callback = _split_callback(args)
@@ -127,4 +140,7 @@ def reset(args):
     return _message("reset", None, None)
 
 
-SHUFFLERS = {"identify": identify, "group": group, "page": page, "track": track, "reset": reset}
+# The calls destinations get. ``pageview`` is a ``page`` call; dispatched from here, it needs no
+# ``local_calls`` (a pageview kept at page exit is sent from the next page before that bundle is in).
+SHUFFLERS = {"identify": identify, "group": group, "page": page, "track": track, "reset": reset,
+             "pageview": pageview}

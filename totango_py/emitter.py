@@ -5,7 +5,7 @@ A call emits its type with analytics.js's arguments once it has been handled
 destination has loaded. A listener that raises is reported, never re-raised.
 """
 
-EVENTS = ("identify", "group", "page", "track", "alias", "reset", "ready")
+EVENTS = ("identify", "group", "page", "track", "alias", "screen", "reset", "ready")
 
 
 def emitted(message):
@@ -13,7 +13,7 @@ def emitted(message):
     kind = message["type"]
     if kind in ("identify", "group"):
         return (message["userId" if kind == "identify" else "groupId"], message["traits"], message["options"])
-    if kind == "page":
+    if kind in ("page", "screen"):
         return (message["category"], message["name"], message["properties"], message["options"])
     if kind == "track":
         return (message["event"], message["properties"], message["options"])
@@ -39,8 +39,9 @@ class Emitter:
         return removed
 
     def emit_call(self, kind, message):
-        """Emit a handled call with analytics.js's arguments."""
-        self.emit(kind, *emitted(message))
+        """Emit a handled call with analytics.js's arguments, under its message's type:
+        ``pageview`` is heard as ``page``, as analytics.js's ``pageview`` calls ``page``."""
+        self.emit(message["type"], *emitted(message))
 
     def emit(self, event, *args):
         for entry in [e for e in self.listeners if e[0] == event]:

@@ -1,10 +1,12 @@
 """The rest of analytics.js's API: calls that Totango has no counterpart for, or
-whose work is done inside totango_py (listeners, middleware, link binding).
+whose work is done inside totango_py (listeners, middleware, link binding), and
+classic's ``pageview``, a ``page`` call under an old name.
 
 Each is accepted, returns its outcome (``local`` or ``unsupported``, with the
-reason), is logged under ``debug(true)`` and never raises. ``Analytics`` finds
-these methods here on their first use (``vocabulary.LATER_METHODS``), so a page
-that never calls them never loads this module, ``emitter`` or ``middleware``.
+reason; ``pageview``, its ``page`` call's), is logged under ``debug(true)`` and
+never raises. ``Analytics`` finds these methods here on their first use
+(``vocabulary.LATER_METHODS``), so a page that never calls them never loads this
+module, ``emitter`` or ``middleware``.
 """
 
 from . import arguments
@@ -15,6 +17,7 @@ from .ports import held, local, unsupported
 from .values import to_id, type_name
 
 NO_PLUGINS = "analytics-next plugins are not run here; addSourceMiddleware changes or drops calls"
+NO_SCREENS = "Totango has no screens: nothing sent; call page() for a web page"
 
 
 def _functions(values):
@@ -40,12 +43,17 @@ class LocalCalls:
     # -- alias -------------------------------------------------------------
     def alias(self, *args):
         """``alias(to, [from], [options], [callback])``: Totango has no alias; listeners still hear it."""
-        message = arguments.alias(list(args))
-        if self.emitter is not None:
-            self.emitter.emit_call("alias", message)
-        if message["callback"] is not None:
-            self._run_callback(message["callback"])
-        return self._local(describe("alias", args), unsupported("Totango has no alias: nothing sent"))
+        return _unsent(self, arguments.alias(list(args)), args, "Totango has no alias: nothing sent")
+
+    # -- the other names of Segment's snippets ---------------------------------
+    def pageview(self, url=None):
+        """Classic analytics.js's old ``pageview(url)``: ``page({path: url})``, with that call's outcome."""
+        return self._call("pageview", [] if url is None else [url])
+
+    def screen(self, *args):
+        """``screen([category], [name], [properties], [options], [callback])`` (analytics-next's):
+        Totango has no screens, and an integration without them gets nothing; listeners still hear it."""
+        return _unsent(self, arguments.screen(list(args)), args, NO_SCREENS)
 
     # -- events ------------------------------------------------------------
     def on(self, event=None, function=None):
@@ -95,9 +103,17 @@ class LocalCalls:
     def addSourceMiddleware(self, function=None):  # noqa: N802
         """Run ``function`` on every call before any destination; it may change or drop the call."""
         if not callable(function):
-            return self._bad("addSourceMiddleware()", "needs a function, got %s" % type_name(function))
+            return self._bad("addSourceMiddleware()", "needs a function, got %s" % _js_type(function))
         _middleware(self).source.append(function)
         return self._local("addSourceMiddleware()", local("source middleware added"))
+
+    def addIntegrationMiddleware(self, function=None):  # noqa: N802
+        """Classic analytics.js's: ``function(payload, integration, next)`` runs on every call before
+        each destination (ahead of its destination middleware); it may change or drop the call."""
+        if not callable(function):
+            return self._bad("addIntegrationMiddleware()", "needs a function, got %s" % _js_type(function))
+        _middleware(self).integration.append(function)
+        return self._local("addIntegrationMiddleware()", local("integration middleware added"))
 
     def addDestinationMiddleware(self, name=None, *functions):  # noqa: N802
         """Run the functions on every call before destination ``name``; they may change or drop it."""
@@ -117,6 +133,24 @@ class LocalCalls:
     def deregister(self, *names):
         """Accepted: there are no registered plugins to remove."""
         return self._local("deregister()", unsupported(NO_PLUGINS))
+
+
+def _unsent(analytics, message, args, reason):
+    """A call Totango has no counterpart for: its listeners hear it and its callback runs."""
+    if analytics.emitter is not None:
+        analytics.emitter.emit_call(message["type"], message)
+    if message["callback"] is not None:
+        analytics._run_callback(message["callback"])
+    return analytics._local(describe(message["type"], args), unsupported(reason))
+
+
+def _js_type(value):
+    """``value``'s type as JavaScript names it (for the page's console)."""
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "number"
+    return type_name(value)
 
 
 def _listen(analytics, kind, event, function):

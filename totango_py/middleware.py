@@ -3,6 +3,9 @@
 A source middleware gets ``{"payload": {"obj": message}, "integrations": …,
 "next": next}`` before any destination; a destination middleware gets
 ``{"payload": …, "integration": name, "next": next}`` before that destination.
+An integration middleware (classic analytics.js's ``addIntegrationMiddleware``)
+is called ``function(payload, integration, next)`` before every destination,
+ahead of that destination's own middleware.
 Calling ``next(payload)`` passes the (possibly changed) message on; not calling
 it drops the call. ``next`` must be called before the middleware returns.
 """
@@ -20,7 +23,8 @@ def _message(event):
 
 
 def _run(function, message, context):
-    """The message ``function`` passed to ``next()``, or None when it did not."""
+    """The message ``function`` passed to ``next()``, or None when it did not.
+    With ``context["spread"]`` it is called ``(payload, integration, next)``, else with one object."""
     page_run = getattr(function, "run_middleware", None)
     if page_run is not None:  # a page's JavaScript function
         return page_run(message, context)
@@ -30,14 +34,17 @@ def _run(function, message, context):
     def next_(given=None):
         passed.append((given if given is not None else payload).get("obj", message))
 
-    context = dict(context, payload=payload, next=next_)
-    function(context)
+    if context.get("spread"):
+        function(payload, context["integration"], next_)
+    else:
+        function(dict(context, payload=payload, next=next_))
     return passed[0] if passed else None
 
 
 class Middleware:
     def __init__(self):
         self.source = []
+        self.integration = []  # before every destination
         self.destination = {}
 
     def add_destination(self, name, functions):
@@ -60,4 +67,7 @@ class Middleware:
         return self.apply(event, self.source, {"integrations": _message(event)["integrations"]})
 
     def run_destination(self, name, event):
+        event = self.apply(event, self.integration, {"integration": name, "spread": True})
+        if event is None:
+            return None
         return self.apply(event, self.destination.get(name, []), {"integration": name})

@@ -30,17 +30,19 @@ TAB_LOCK_PREFIX = "totango_py_tab:"
 # ``status`` and the getters ``user()`` / ``group()`` are answered in place.
 QUEUED_METHODS = ["identify", "group", "page", "track", "alias", "reset", "ready", "debug",
                   "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
-                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
+                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister",
+                  "pageview", "screen", "addIntegrationMiddleware"]
 # Of those, the calls the snippet keeps in localStorage when the page is left
 # before Python took them (the others carry page functions or elements).
-KEPT_METHODS = ["identify", "group", "page", "track", "alias", "reset", "setAnonymousId"]
+KEPT_METHODS = ["identify", "group", "page", "track", "alias", "reset", "setAnonymousId", "pageview"]
 # Of the queued methods, the ones whose first argument is page elements: they stay in
 # JavaScript and Python gets them by reference, like page functions.
 ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
 # Of the queued methods, those in ``local_calls`` (with ``emitter`` and ``middleware``): shipped in a
 # bundle of their own that the tag fetches on the first such call, so most pages never do.
 LATER_METHODS = ["alias", "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
-                 "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister"]
+                 "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister",
+                 "pageview", "screen", "addIntegrationMiddleware"]
 
 DEFAULT_RUNTIME = "micropython"
 # The interpreters the tag can boot. How each is built and started (npm package, files,

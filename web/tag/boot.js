@@ -104,13 +104,17 @@
   a._holdAll = holdAll;
 
   // A page's middleware, run on a copy of the message: what it passed to
-  // next() (as JSON), or null when it did not call next().
+  // next() (as JSON), or null when it did not call next(). context.spread: classic
+  // analytics.js's integration middleware, called (payload, integration, next).
   a._middleware = function (fn, message, context) {
     var payload = { obj: JSON.parse(message) }, passed = null;
     var given = JSON.parse(context);
     given.payload = payload;
     given.next = function (p) { passed = a._json((p || payload).obj); };
-    try { fn(given); } catch (e) { report("a middleware threw:", e); }
+    try {
+      if (given.spread) fn(payload, given.integration, given.next);
+      else fn(given);
+    } catch (e) { report("a middleware threw:", e); }
     return passed;
   };
 
