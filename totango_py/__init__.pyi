@@ -4,7 +4,7 @@ from typing import Any, Iterable
 from . import client
 from .ownership import Owner
 from .destination import TotangoDestination as TotangoDestination
-from .ports import (ContextPort, Destination as Destination, LifecyclePort, ListLogger as ListLogger, LoggerPort,
+from .ports import (ContextPort, Destination as Destination, LifecyclePort, ListLogger as ListLogger, LoggerPort, PacerPort,
                     ManualLifecycle as ManualLifecycle, MemoryStorage as MemoryStorage,
                     RecordingTransport as RecordingTransport, StoragePort, TransportPort)
 from .settings import SettingsError as SettingsError
@@ -17,7 +17,7 @@ class Analytics(client.Analytics):
     def __init__(self, transport: TransportPort | None = None, destinations: Iterable[Destination] = (), *,
                  port_factory: Any = None, storage: StoragePort | None = None, logger: LoggerPort | None = None,
                  context: ContextPort | None = None, lifecycle: LifecyclePort | None = None,
-                 owner: Owner | None = None) -> None: ...
+                 owner: Owner | None = None, pacer: PacerPort | None = None) -> None: ...
 
 analytics: Analytics
 

@@ -164,7 +164,7 @@ class Analytics:
             fields = events.fields(message, call, self.identity, self.ports["context"], self.journal)
             outcome = self._hand(message, call, fields)
             if self.emitter is not None and not isinstance(fields, str):
-                self.emitter.emit_call(kind, message)
+                self.emitter.emit_call(message)
         except Exception as error:  # a bug must never reach the host page
             outcome = self._drop(call, "internal error: %s: %s" % (type(error).__name__, error))
         if message["callback"] is not None:

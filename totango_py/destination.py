@@ -92,7 +92,8 @@ class TotangoDestination(Destination):
             self.journal.log("warn", "load(%s): taken as the Totango serviceId" % js_text(settings))
         self.transport = self.transport or ports.get("transport")
         if self.transport is None:
-            raise RuntimeError("no transport: give Analytics(transport=…) somewhere to send Totango's commands")
+            raise RuntimeError("no transport: give Analytics(transport=…) somewhere to send Totango's commands, "
+                               "e.g. totango_py.server.collector.Collector() (pip install 'totango-py[server]')")
         self._storage = ports["storage"]
         self._pacer = ports.get("pacer") or Pacer()
         self.mapping = TotangoMapping(self.settings)

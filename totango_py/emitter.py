@@ -38,7 +38,7 @@ class Emitter:
         self.listeners = kept
         return removed
 
-    def emit_call(self, kind, message):
+    def emit_call(self, message):
         """Emit a handled call with analytics.js's arguments, under its message's type:
         ``pageview`` is heard as ``page``, as analytics.js's ``pageview`` calls ``page``."""
         self.emit(message["type"], *emitted(message))

@@ -138,7 +138,7 @@ class LocalCalls:
 def _unsent(analytics, message, args, reason):
     """A call Totango has no counterpart for: its listeners hear it and its callback runs."""
     if analytics.emitter is not None:
-        analytics.emitter.emit_call(message["type"], message)
+        analytics.emitter.emit_call(message)
     if message["callback"] is not None:
         analytics._run_callback(message["callback"])
     return analytics._local(describe(message["type"], args), unsupported(reason))
