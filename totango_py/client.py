@@ -130,6 +130,10 @@ class Analytics:
         """``page([category], [name], [properties], [options], [callback])``."""
         return self._call("page", arguments.from_python("page", args, kwargs))
 
+    def pageview(self, url=None):
+        """Classic analytics.js's old ``pageview([url])``: ``page({path: url})``, with that call's outcome."""
+        return self._call("pageview", [] if url is None else [url])
+
     def track(self, *args, **kwargs):
         """``track(event, [properties], [options], [callback])``."""
         return self._call("track", arguments.from_python("track", args, kwargs))

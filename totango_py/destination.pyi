@@ -5,7 +5,9 @@ from .ports import Destination, Event, Outcome, TransportPort
 OUTBOX_KEY: str
 HELD_KEY: str
 MODULE_KEY: str
-OUTBOX_LIMIT: int
+OUTBOX_CHARS: int
+LISTED: int
+STEP: int
 NEEDS_ACCOUNT: str
 
 class TotangoDestination(Destination):

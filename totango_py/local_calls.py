@@ -1,12 +1,10 @@
 """The rest of analytics.js's API: calls that Totango has no counterpart for, or
-whose work is done inside totango_py (listeners, middleware, link binding), and
-classic's ``pageview``, a ``page`` call under an old name.
+whose work is done inside totango_py (listeners, middleware, link binding).
 
 Each is accepted, returns its outcome (``local`` or ``unsupported``, with the
-reason; ``pageview``, its ``page`` call's), is logged under ``debug(true)`` and
-never raises. ``Analytics`` finds these methods here on their first use
-(``vocabulary.LATER_METHODS``), so a page that never calls them never loads this
-module, ``emitter`` or ``middleware``.
+reason), is logged under ``debug(true)`` and never raises. ``Analytics`` finds
+these methods here on their first use (``vocabulary.LATER_METHODS``), so a page
+that never calls them never loads this module, ``emitter`` or ``middleware``.
 """
 
 from . import arguments
@@ -46,10 +44,6 @@ class LocalCalls:
         return _unsent(self, arguments.alias(list(args)), args, "Totango has no alias: nothing sent")
 
     # -- the other names of Segment's snippets ---------------------------------
-    def pageview(self, url=None):
-        """Classic analytics.js's old ``pageview(url)``: ``page({path: url})``, with that call's outcome."""
-        return self._call("pageview", [] if url is None else [url])
-
     def screen(self, *args):
         """``screen([category], [name], [properties], [options], [callback])`` (analytics-next's):
         Totango has no screens, and an integration without them gets nothing; listeners still hear it."""

@@ -53,11 +53,12 @@ def unsupported(reason):
     return {"outcome": "unsupported", "reason": reason}
 
 
-_RANK = {"dropped": 3, "held": 2, "delivered": 1, "disabled": 0}
+_RANK = {"dropped": 4, "held": 3, "delivered": 2, "local": 1, "unsupported": 1, "disabled": 0}
 
 
 def combine(outcomes):
-    """One outcome for several: the least done wins (dropped, then held, then delivered)."""
+    """One outcome for several: the least done wins (dropped, then held, then delivered, then
+    nothing to send: local or unsupported)."""
     result = {"outcome": "disabled", "reason": "disabled for this call"}
     for outcome in outcomes:
         if _RANK[outcome["outcome"]] > _RANK[result["outcome"]]:

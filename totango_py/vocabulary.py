@@ -42,7 +42,7 @@ ELEMENT_METHODS = ["trackLink", "trackForm", "trackClick", "trackSubmit"]
 # bundle of their own that the tag fetches on the first such call, so most pages never do.
 LATER_METHODS = ["alias", "on", "once", "off", "trackLink", "trackForm", "trackClick", "trackSubmit", "timeout",
                  "setAnonymousId", "addSourceMiddleware", "addDestinationMiddleware", "register", "deregister",
-                 "pageview", "screen", "addIntegrationMiddleware"]
+                 "screen", "addIntegrationMiddleware"]
 
 DEFAULT_RUNTIME = "micropython"
 # The interpreters the tag can boot. How each is built and started (npm package, files,
