@@ -12,8 +12,15 @@ import zipfile
 
 import pytest
 
-import build
 from conftest import DIST, ROOT
+import tools.tag
+from tools import vendored
+from tools.bundles import LATER_MODULES, WORKER_MODULES, python_sources
+from tools.files import content_hash
+from tools.install import MODULES
+from tools.manifest import DEFAULT_TRACKER_URL, check_urls, generated_files
+from tools.runtimes import RUNTIMES
+from tools.shrink import minify
 
 
 def layout():
@@ -44,10 +51,10 @@ def test_bundles_hold_the_package_and_no_tests():
                 assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
         everything = names["bundle"] + names["later"]
         assert "totango_py/__init__" + suffix in names["bundle"] and "totango_py/browser/tag" + suffix in names["bundle"]
-        assert sorted(names["later"]) == sorted(module + suffix for module in build.LATER_MODULES)
-        shipped = [path[:-3] for path in build.python_sources()]
-        if not build.RUNTIMES[runtime].get("worker"):
-            shipped = [path for path in shipped if path not in build.WORKER_MODULES]
+        assert sorted(names["later"]) == sorted(module + suffix for module in LATER_MODULES)
+        shipped = [path[:-3] for path in python_sources()]
+        if not RUNTIMES[runtime].get("worker"):
+            shipped = [path for path in shipped if path not in WORKER_MODULES]
         assert sorted(everything) == sorted(path + suffix for path in shipped)
         assert all(name.startswith("totango_py/") and name.endswith(suffix) for name in everything)
 
@@ -65,7 +72,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
         if path.startswith(tuple(runtime["folder"] for runtime in built["runtimes"].values())):
             continue  # checked below as a whole folder
         digest = path.rsplit(".", 2)[-2]
-        assert digest == build.content_hash(data), path
+        assert digest == content_hash(data), path
     for runtime in built["runtimes"].values():
         folder = os.path.join(tag, runtime["folder"])
         names = sorted(n for n in os.listdir(folder) if not n.endswith((".gz", ".br")))
@@ -73,7 +80,7 @@ def test_every_fetched_file_has_a_content_hashed_name():
         for name in names:
             with open(os.path.join(folder, name), "rb") as handle:
                 parts.append(name.encode() + b"\0" + handle.read())
-        assert runtime["folder"].rstrip("/").rsplit("/", 1)[1] == build.content_hash(*parts)
+        assert runtime["folder"].rstrip("/").rsplit("/", 1)[1] == content_hash(*parts)
     with open(os.path.join(tag, "snippet.js"), encoding="utf-8") as handle:
         snippet = handle.read()
     assert built["boot"] in snippet and all(path in snippet for path in fetched
@@ -124,18 +131,18 @@ def test_micropython_only_copy_stays_under_a_megabyte():
 def test_every_glue_patch_still_applies():
     """Each edit of MicroPython's vendored glue finds its text (the build only notes a miss)."""
     name = "micropython.mjs"
-    with open(os.path.join(build.MODULES, "@micropython", "micropython-webassembly-pyscript", name),
+    with open(os.path.join(MODULES, "@micropython", "micropython-webassembly-pyscript", name),
               encoding="utf-8") as handle:
-        text = build.PAGE_SAFETY[name](name, handle.read())
-    for what, pattern, replacement in build.GLUE_PATCHES:
+        text = vendored.PAGE_SAFETY[name](name, handle.read())
+    for what, pattern, replacement in vendored.GLUE_PATCHES:
         text, count = pattern.subn(replacement, text)
         assert count, what
 
 
 def test_every_loader_patch_still_applies():
     """The same for Pyodide's loader: each edit finds its text exactly once."""
-    for name, patches in build.LOADER_PATCHES.items():
-        with open(os.path.join(build.MODULES, "pyodide", name), encoding="utf-8") as handle:
+    for name, patches in vendored.LOADER_PATCHES.items():
+        with open(os.path.join(MODULES, "pyodide", name), encoding="utf-8") as handle:
             text = handle.read()
         for what, pattern, replacement in patches:
             text, count = pattern.subn(replacement, text)
@@ -143,20 +150,20 @@ def test_every_loader_patch_still_applies():
 
 
 def test_every_generated_file_is_checked_and_clean():
-    generated = build.generated_files(DIST)
+    generated = generated_files(DIST)
     assert any(path.endswith(layout()["boot"]) for path in generated)
     assert any(path.endswith("index.html") for path in generated)
-    build.check_urls(generated)  # exits on a bad URL
+    check_urls(generated)  # exits on a bad URL
 
 
 def test_absolute_url_fails_the_build(tmp_path):
     page = tmp_path / "page.html"
     page.write_text('<script src="https://cdn.example.com/x.js"></script>')
     with pytest.raises(SystemExit) as stopped:
-        build.check_urls([str(page)])
+        check_urls([str(page)])
     assert "cdn.example.com" in str(stopped.value)
-    page.write_text('<script>load({trackerUrl: "%s"})</script>' % build.DEFAULT_TRACKER_URL)
-    build.check_urls([str(page)])
+    page.write_text('<script>load({trackerUrl: "%s"})</script>' % DEFAULT_TRACKER_URL)
+    check_urls([str(page)])
 
 
 def test_javascript_carries_the_shared_vocabulary():
@@ -169,20 +176,20 @@ def test_javascript_carries_the_shared_vocabulary():
         assert "@vocabulary" not in text
     values = for_javascript()
     built = layout()
-    boot = build.tag_script("boot.js", {"runtimes": build.boot_runtimes(built["runtimes"])})
+    boot = tools.tag.tag_script("boot.js", {"runtimes": tools.tag.boot_runtimes(built["runtimes"])})
     for key in ("skipped", "callback", "defaultTrackerUrl", "runtimes", "laterMethods"):
         assert json.dumps(values[key], separators=(",", ":")) in boot, key
     with open(os.path.join(DIST, "tag", built["boot"]), "rb") as handle:
-        assert handle.read() == build.minify(boot.encode("utf-8"))  # the shipped file is that, minified
-    assert json.dumps(values["queuedMethods"], separators=(",", ":")) in build.snippet("/tag/")
+        assert handle.read() == minify(boot.encode("utf-8"))  # the shipped file is that, minified
+    assert json.dumps(values["queuedMethods"], separators=(",", ":")) in tools.tag.snippet("/tag/")
 
 
 def test_unknown_vocabulary_name_fails_the_build(tmp_path, monkeypatch):
     (tmp_path / "web" / "tag").mkdir(parents=True)
     (tmp_path / "web" / "tag" / "x.js").write_text("var a = /*@vocabulary.noSuchName*/null;")
-    monkeypatch.setattr(build, "ROOT", str(tmp_path))
+    monkeypatch.setattr(tools.tag, "ROOT", str(tmp_path))
     with pytest.raises(SystemExit) as stopped:
-        build.tag_script("x.js")
+        tools.tag.tag_script("x.js")
     assert "noSuchName" in str(stopped.value)
 
 
