@@ -23,6 +23,12 @@ def package_version(name):
         return json.load(handle)["version"]
 
 
+def locked_version(name):
+    """The version of npm package ``name`` that package-lock.json pins."""
+    with open(os.path.join(ROOT, "package-lock.json"), encoding="utf-8") as handle:
+        return json.load(handle)["packages"]["node_modules/" + name]["version"]
+
+
 def copy(source, target):
     os.makedirs(os.path.dirname(target), exist_ok=True)
     shutil.copyfile(source, target)
