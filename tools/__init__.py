@@ -1,1 +1,1 @@
-"""Command line and set-up helpers behind ``python3 build.py`` (standard library only)."""
+"""The build behind ``python3 build.py``: its steps, its command line and what it installs."""
