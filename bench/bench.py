@@ -4,11 +4,14 @@
     python3 build.py bench                      # build, then this with the defaults (7 runs)
     .venv/bin/python bench/bench.py --runs 7    # dist/ must be built
     .venv/bin/python bench/bench.py --quick     # smoke run: 2 runs, fewer calls, docs untouched
+    .venv/bin/python bench/bench.py --sections burst --update   # one section again, the others kept
 
 Three variants do the same first-line calls (identify, group, page, track) on a page
 served by the local Totango emulator: totango_py on MicroPython (the default runtime),
 totango_py on Pyodide, and analytics-next 1.x with a destination plugin that forwards to
-the same emulator collector. Every request outside 127.0.0.1 goes to a dead proxy and is
+the same emulator collector. The burst section puts 10,000 track() calls on the first line
+before a collector 6 s late, and tells the tag's scripts from the page's and the browser's own
+work by Long Animation Frames. Every request outside 127.0.0.1 goes to a dead proxy and is
 counted. Writes bench/results.json (every raw figure) and docs/performance.md.
 Standard library and Playwright (sync API) only.
 """
@@ -22,13 +25,14 @@ import sys
 import tempfile
 import time
 
-from settings import (AJS, AJS_UMD, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, LINK, MPY, PYO, QUICK_RESULTS, RESULTS,
-                      ROOT, TRACK_SETTLE_S, VARIANTS, log)
+from settings import (AJS, AJS_UMD, BURST_CAP_S, BURST_DELAY_MS, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, LINK, MPY,
+                      PYO, QUICK_RESULTS, RESULTS, ROOT, TRACK_SETTLE_S, VARIANTS, log)
 
 sys.path.insert(1, ROOT)
 
 from boot_profile import section_profile, summarise_profile  # noqa: E402
 from browser import Session, launch_kwargs  # noqa: E402
+from burst import section_burst, summarise_burst  # noqa: E402
 from calls import section_calls, summarise_calls  # noqa: E402
 from cpu import Guard, wait_for_quiet  # noqa: E402
 from early_exit import section_exit, summarise_exit  # noqa: E402
@@ -45,7 +49,8 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="runs per figure (default 7)")
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 2 runs, 2,000 calls, 1 early-exit trial per delay; writes bench/results-quick.json only")
+                    help="smoke run: 2 runs, 2,000 calls, 1 early-exit trial per delay, 1 burst of 2,000; "
+                         "writes bench/results-quick.json only")
     ap.add_argument("--calls", type=int, default=None, help="track() calls in the per-call test (default 10,000)")
     ap.add_argument("--exit-runs", type=int, default=None, help="trials per early-exit delay (default: --runs)")
     ap.add_argument("--profile-runs", type=int, default=None,
@@ -53,8 +58,14 @@ def parse_args(argv):
     ap.add_argument("--ajs-calls", type=int, default=None,
                     help="analytics-next's calls in the per-call test (default 1,000: each takes ~2 ms)")
     ap.add_argument("--ajs-cap", type=float, default=10.0, help="seconds analytics-next gets to process the calls")
+    ap.add_argument("--burst-calls", type=int, default=None,
+                    help="track() calls in the burst before a late collector (default 10,000)")
+    ap.add_argument("--burst-runs", type=int, default=None, help="runs of the burst (default 3: each takes long)")
+    ap.add_argument("--burst-cap", type=float, default=BURST_CAP_S,
+                    help="seconds from navigation a burst run may take to deliver (default %d)" % BURST_CAP_S)
     ap.add_argument("--variants", default=",".join(VARIANTS), help="comma list of: " + ", ".join(VARIANTS))
-    ap.add_argument("--sections", default="cold,link,warm,calls,exit,profile", help="comma list of sections to run")
+    ap.add_argument("--sections", default="cold,link,warm,calls,exit,profile,burst",
+                    help="comma list of sections to run")
     ap.add_argument("--update", action="store_true",
                     help="keep the sections not run now from bench/results.json (same build, a partial rerun)")
     ap.add_argument("--no-docs", action="store_true", help="do not rewrite docs/performance.md")
@@ -76,6 +87,8 @@ def parse_args(argv):
     args.ajs_calls = args.ajs_calls or (200 if args.quick else 1000)
     args.exit_runs = args.exit_runs or (1 if args.quick else args.runs)
     args.profile_runs = args.profile_runs or (1 if args.quick else 3)
+    args.burst_calls = args.burst_calls or (2000 if args.quick else 10000)
+    args.burst_runs = args.burst_runs or (1 if args.quick else 3)
     return args
 
 
@@ -129,6 +142,10 @@ def measure(args, results, server, guard, workdir):
                 log("early exit …")
                 raw["exit"] = section_exit(session, variants, args.exit_runs, EXIT_DELAYS)
                 summary["exit"] = summarise_exit(raw["exit"])
+            if "burst" in sections:
+                log("burst before a late collector …")
+                raw["burst"] = section_burst(session, variants, args.burst_runs, args.burst_calls, args.burst_cap)
+                summary["burst"] = summarise_burst(raw["burst"])
             if "profile" in sections and (MPY in variants or PYO in variants):
                 log("boot profile …")
                 raw["profile"] = section_profile(session, variants, args.profile_runs)
@@ -163,6 +180,8 @@ def main(argv=None):
         "argv": sys.argv[1:] if argv is None else list(argv),
         "settings": {"runs": args.runs, "calls": args.calls, "ajs_calls": args.ajs_calls,
                      "exit_runs": args.exit_runs, "exit_delays": EXIT_DELAYS, "profile_runs": args.profile_runs,
+                     "burst_calls": args.burst_calls, "burst_runs": args.burst_runs, "burst_cap_s": args.burst_cap,
+                     "burst_collector_delay_ms": BURST_DELAY_MS,
                      "variants": args.variants, "sections": args.sections, "quick": args.quick,
                      "ajs_cap_s": args.ajs_cap, "cache_control": CACHE_CONTROL,
                      "long_tasks_until": "ready + %d ms" % (TRACK_SETTLE_S * 1000),
@@ -174,7 +193,7 @@ def main(argv=None):
     workdir = tempfile.mkdtemp(prefix="totango-bench-")
     site = os.path.join(workdir, "site")
     os.makedirs(site)
-    build_site(site)
+    build_site(site, args.burst_calls)
     server = EmulatorServer(site, host="127.0.0.1", port=0, cache_control=CACHE_CONTROL).start()
     quiet_disconnects(server)
     log("serving %s at %s; %d runs, %s calls, sections %s"

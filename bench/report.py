@@ -2,9 +2,9 @@
 
 import os
 
-from settings import BUSY_LIMIT, CACHE_CONTROL, DOC, EXIT_GRACE_S, EXIT_WAIT_S, HERE, ROOT
+from settings import BURST_CAP_S, BURST_DELAY_MS, BUSY_LIMIT, CACHE_CONTROL, DOC, EXIT_GRACE_S, EXIT_WAIT_S, HERE, ROOT
 from stats import fmt
-from tables import render_exit_states, render_load, render_profile, render_table, render_targets
+from tables import render_burst, render_exit_states, render_load, render_profile, render_table, render_targets
 
 PROFILE_INTRO = (
     "Milestones: Resource Timing and `status().times` of the cold runs. Steps: boot.js's own marks "
@@ -18,10 +18,10 @@ PROFILE_INTRO = (
 def print_report(results, out_path):
     """Table, early-exit states, CPU load, targets and boot profile, on stdout."""
     print()
-    print("totango_py benchmark — %s, %s, %d runs (median (min–max))"
-          % (results["date"], results["browser"], results["settings"]["runs"]))
+    print("totango_py benchmark — %s, %s, %d runs%s (median (min–max))"
+          % (results["date"], results["browser"], results["settings"]["runs"], burst_runs(results)))
     print(render_table(results))
-    for text in (render_exit_states(results), render_load(results)):
+    for text in (render_exit_states(results), render_burst(results), render_load(results)):
         if text:
             print()
             print(text)
@@ -38,12 +38,21 @@ def print_report(results, out_path):
     print("raw figures: %s (%s s)" % (os.path.relpath(out_path, ROOT), results["elapsed_s"]))
 
 
+def burst_runs(results):
+    """The burst has runs of its own (each takes long)."""
+    runs = results["settings"].get("burst_runs")
+    return " (the burst: %d)" % runs if "burst" in results["summary"] and runs else ""
+
+
 def definitions(settings):
     with open(os.path.join(HERE, "definitions.md"), encoding="utf-8") as handle:
         template = handle.read()
     return template % {"cache": CACHE_CONTROL, "calls": fmt(settings["calls"]), "ajs_calls": fmt(settings["ajs_calls"]),
                        "cap": fmt(settings["ajs_cap_s"]), "wait": fmt(EXIT_WAIT_S, 1), "grace": fmt(EXIT_GRACE_S, 2),
-                       "busy": fmt(BUSY_LIMIT)}
+                       "busy": fmt(BUSY_LIMIT), "burst_calls": fmt(settings.get("burst_calls", 10000)),
+                       "burst_runs": settings.get("burst_runs", 3),
+                       "burst_delay": fmt(settings.get("burst_collector_delay_ms", BURST_DELAY_MS)),
+                       "burst_cap": fmt(settings.get("burst_cap_s", BURST_CAP_S))}
 
 
 def render_doc(results):
@@ -51,6 +60,7 @@ def render_doc(results):
     s, m = results["settings"], results["machine"]
     versions = ", ".join("%s %s" % kv for kv in sorted(results["versions"].items()))
     load = render_load(results)
+    burst = render_burst(results)
     profile = render_profile(results, markdown=True)
     parts = [
         "# Performance",
@@ -61,8 +71,8 @@ def render_doc(results):
         "python3 build.py bench            # build dist/, then 7 runs of each measurement",
         "```",
         "",
-        "Last run: %s, %d runs per figure (median (min–max)), %s%s."
-        % (results["date"], s["runs"], "quick smoke run" if s["quick"] else "full run",
+        "Last run: %s, %d runs per figure%s (median (min–max)), %s%s."
+        % (results["date"], s["runs"], burst_runs(results), "quick smoke run" if s["quick"] else "full run",
            "; sections other than %s from the run of %s (same build)" % (", ".join(results["argv_sections"]),
                                                                          s["updated_from"])
            if s.get("updated_from") else ""),
@@ -79,6 +89,7 @@ def render_doc(results):
         "Requests that left 127.0.0.1 during the run: %d. %s" % (len(results["outside_requests"]),
                                                                  load + "." if load else ""),
         "",
+    ] + ([burst + ".", ""] if burst else []) + [
         render_exit_states(results, markdown=True),
         "",
         "## Targets",

@@ -24,6 +24,12 @@ LINK = {"latency": 50, "downloadThroughput": 10e6 / 8, "uploadThroughput": 5e6 /
 LINK_LABEL = "50 ms RTT, 10 Mbit/s"
 EXPECTED_ACTIVITIES = ["Viewed Billing Page", "Viewed Billing Invoices Page", "Paid"]
 
+# burst: the collector is this late (the emulator sleeps before serving it), and the run's cap.
+BURST_DELAY_MS = 6000
+BURST_COLLECTOR = COLLECTOR + "?delay=%d" % BURST_DELAY_MS
+BURST_CAP_S = 180.0  # analytics-next takes ~2 ms a call: 10,000 calls need half a minute and more
+BURST_SETTLE_S = 1.0  # after the last activity: late frames and duplicate pixels
+
 TRACK_SETTLE_S = 1.0  # long tasks are counted until ready + this
 EXIT_WAIT_S = 2.0  # early exit: after the next page is ready, wait this long for the activities …
 EXIT_GRACE_S = 0.75  # … then this long for late or duplicate pixels

@@ -67,6 +67,17 @@ def table_rows(results):
                 with_ratio=False)
         add("early exit: duplicated activities (all trials)", "",
             {v: constant(sum(x["duplicates_total"] for x in d[v].values())) for v in d}, with_ratio=False)
+    if "burst" in s:
+        d = s["burst"]
+        label = "burst of %s calls" % fmt(results["settings"].get("burst_calls"))
+        add("%s: activities delivered" % label, "", {v: d[v]["delivered"] for v in d}, with_ratio=False)
+        add("%s: nav → last activity pixel" % label, "ms", {v: d[v]["last_activity_ms"] for v in d})
+        add("%s: longest script run of the tag" % label, "ms", {v: d[v]["tag_script_max_ms"] for v in d})
+        add("%s: longest animation frame" % label, "ms", {v: d[v]["frame_max_ms"] for v in d})
+        add("%s: blocking in frames with no script" % label, "ms", {v: d[v]["no_script_blocking_ms"] for v in d},
+            with_ratio=False)
+        add("%s: localStorage per waiting call" % label, "chars",
+            {v: d[v]["storage_chars_per_waiting_call"] for v in d if v != AJS}, with_ratio=False)
     return rows
 
 
@@ -98,12 +109,32 @@ def render_exit_states(results, markdown=False):
     return grid(head, body, markdown, indent="" if markdown else "  ")
 
 
+def render_burst(results):
+    """Per variant, the burst's runs that delivered it all, in order, with the user's traits: the
+    count of activities alone says nothing of their order or of the identification."""
+    d = results["summary"].get("burst")
+    if not d:
+        return ""
+    s = results["settings"]
+
+    def verdict(v):
+        x = d[v]
+        text = "%s %d of %d" % (SHORT[v], x["runs_complete"], x["runs"])
+        extra = [("%d duplicated" % x["duplicates_total"]) if x["duplicates_total"] else "",
+                 ("%d page errors" % x["page_errors_total"]) if x["page_errors_total"] else ""]
+        return text + "".join(" (%s)" % e for e in extra if e)
+    return ("Burst (%s calls, collector %s ms late, up to %s s a run): runs in which every activity arrived, "
+            "in the order sent, with the user's traits: %s"
+            % (fmt(s.get("burst_calls")), fmt(s.get("burst_collector_delay_ms")), fmt(s.get("burst_cap_s")),
+               ", ".join(verdict(v) for v in VARIANTS if v in d)))
+
+
 def render_load(results):
     """Share of the CPU other processes took while each section ran (worst variant's median)."""
     s = results["summary"]
     medians = {section: [x["foreign_cpu_percent"]["median"] for x in (s.get(section) or {}).values()
                          if isinstance(x, dict) and x.get("foreign_cpu_percent")]
-               for section in ("cold", "warm", "calls")}
+               for section in ("cold", "warm", "calls", "burst")}
     medians["exit"] = [x["foreign_cpu_percent"]["median"] for per in (s.get("exit") or {}).values()
                        for x in per.values() if x.get("foreign_cpu_percent")]
     worst = [(section, max(values)) for section, values in medians.items() if values]
