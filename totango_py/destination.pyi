@@ -5,7 +5,7 @@ from .ports import Destination, Event, Outcome, TransportPort
 OUTBOX_KEY: str
 HELD_KEY: str
 MODULE_KEY: str
-OUTBOX_LIMIT: int
+OUTBOX_CHARS: int
 NEEDS_ACCOUNT: str
 
 class TotangoDestination(Destination):
