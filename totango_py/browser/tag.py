@@ -65,7 +65,7 @@ def _resume():
     if ffi.forward is not None:
         _drain(True)
     else:
-        js.window.analytics._kick()
+        ffi.call(js.window.analytics, "_kick")
 
 
 def _drain(everything=False, *_):
