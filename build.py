@@ -346,7 +346,7 @@ def python_bundle(files):
 
 def patched(name, text, patches):
     """``text`` with each (what, pattern, replacement) applied; a pattern that no longer
-    matches leaves that part as published, with a note (tests/test_build.py fails on it)."""
+    matches leaves that part as published, with a note (tests/package/test_build.py fails on it)."""
     for what, pattern, replacement in patches:
         text, count = pattern.subn(replacement, text)
         if not count:

@@ -109,7 +109,7 @@ def make_parser():
 
     command("test", "build, then run every test (pytest)",
             TEST_NEEDS + "\nArguments after -- go to pytest, e.g.\n"
-            "  python3 build.py test -- -k pyscript tests/test_pyscript_app.py")
+            "  python3 build.py test -- -k pyscript tests/browser/test_pyscript_app.py")
     bench = command("bench", "build, then run the benchmark against @segment/analytics-next",
                     TEST_NEEDS + "\nArguments after -- go to bench/bench.py (bench/server.py with `server`), e.g.\n"
                     "  python3 build.py bench -- --quick")
