@@ -28,7 +28,14 @@ import zipfile
 from tools import cli
 from tools.install import MODULES, ensure_node_modules, ensure_venv, venv_python
 from tools.progress import log, run, step, timed
-from tools.runtimes import IMPORT_STEPS, PACKAGE_ROOT, RUNTIMES, STEPS, for_javascript, vocabulary  # the runtimes; the names web/tag/*.js shares with Python
+from tools.runtimes import (  # the runtimes; the names web/tag/*.js shares with Python
+    IMPORT_STEPS,
+    PACKAGE_ROOT,
+    RUNTIMES,
+    STEPS,
+    for_javascript,
+    vocabulary,
+)
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
 DIST = os.path.join(ROOT, "dist")
@@ -96,7 +103,8 @@ LOADER_PATCHES = {"pyodide.mjs": [
     # take a JS detour, slower and fatal to Python waiting through JSPI (``run_sync``). The
     # page's own, found before the restore, is written back (below, ``pyodide.asm.mjs``).
     ("pauses between start-up steps", re.compile(re.escape(
-        "function Ae(e,t,n){let i=e.API,s;return t&&(s=i.restoreSnapshot(t)),i.finalizeBootstrap(s,n._snapshotDeserializer)}")),
+        "function Ae(e,t,n){let i=e.API,s;return t&&(s=i.restoreSnapshot(t)),"
+        "i.finalizeBootstrap(s,n._snapshotDeserializer)}")),
      "async function Ae(e,t,n){let i=e.API,s;if(n.pause)await n.pause();"
      "t&&(s=i.restoreSnapshot(t),e.setTrampoline());"
      "if(n.pause)await n.pause();return i.finalizeBootstrap(s,n._snapshotDeserializer)}"),
@@ -212,7 +220,8 @@ GLUE_PATCHES = [
         r'createLazyFile\(parent,name,url,canRead,canWrite\)\{class LazyUint8Array\{.*?'
         r'node\.stream_ops=stream_ops,node\}(?=,absolutePath\(\)|\}\,SYSCALLS=)'),
      'createLazyFile(){throw new Error("FS.createLazyFile is not included")}'),
-    ("lazy-file loading", re.compile(r'forceLoadFile\(obj\)\{if\(obj\.isDevice.*?throw new FS\.ErrnoError\(29\)\}\}(?=,createLazyFile)'),
+    ("lazy-file loading", re.compile(
+        r'forceLoadFile\(obj\)\{if\(obj\.isDevice.*?throw new FS\.ErrnoError\(29\)\}\}(?=,createLazyFile)'),
      'forceLoadFile(){throw new Error("FS.forceLoadFile is not included")}'),
     ("file preloading", re.compile(
         r'FS\.createPreloadedFile=\(parent,[^=]*\)=>\{FS_preloadFile\([^)]*\)\.then\(onload\)\.catch\(onerror\)\},'

@@ -22,8 +22,22 @@ import sys
 import tempfile
 import time
 
-from settings import (AJS, AJS_UMD, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, LINK, MPY, PYO, QUICK_RESULTS, RESULTS,
-                      ROOT, TRACK_SETTLE_S, VARIANTS, log)
+from settings import (
+    AJS,
+    AJS_UMD,
+    CACHE_CONTROL,
+    DIST_TAG,
+    EXIT_DELAYS,
+    LINK,
+    MPY,
+    PYO,
+    QUICK_RESULTS,
+    RESULTS,
+    ROOT,
+    TRACK_SETTLE_S,
+    VARIANTS,
+    log,
+)
 
 sys.path.insert(1, ROOT)
 
@@ -45,7 +59,8 @@ def parse_args(argv):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7, help="runs per figure (default 7)")
     ap.add_argument("--quick", action="store_true",
-                    help="smoke run: 2 runs, 2,000 calls, 1 early-exit trial per delay; writes bench/results-quick.json only")
+                    help="smoke run: 2 runs, 2,000 calls, 1 early-exit trial per delay; "
+                         "writes bench/results-quick.json only")
     ap.add_argument("--calls", type=int, default=None, help="track() calls in the per-call test (default 10,000)")
     ap.add_argument("--exit-runs", type=int, default=None, help="trials per early-exit delay (default: --runs)")
     ap.add_argument("--profile-runs", type=int, default=None,

@@ -77,7 +77,8 @@ def wait_status(page, predicate_js, timeout_ms=30000):
 # Helpers a page gets for the recording collector (tests/browser/pages/recording_collector.js).
 RECORDING_HELPERS = """
 window.recorded = function (method) {
-  return (window.__recorded || []).filter(function (c) { return c[0] === method; }).map(function (c) { return c.slice(1); });
+  return (window.__recorded || []).filter(function (c) { return c[0] === method; })
+    .map(function (c) { return c.slice(1); });
 };
 window.logTail = function (n) { return analytics.status().log.slice(-(n || 6)).join('\\n'); };
 """

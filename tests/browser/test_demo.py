@@ -112,7 +112,8 @@ def test_walk_through(server, watched, output_path, runtime):
 
     # The inspector shows all three stages and the runtime it booted.
     watched.wait_for_function(
-        "n => [...document.querySelectorAll('#received .act')].filter(c => c.textContent !== '__heartbeat').length >= n",
+        "n => [...document.querySelectorAll('#received .act')]"
+        ".filter(c => c.textContent !== '__heartbeat').length >= n",
         arg=len(expected))
     shown = [a for a in watched.eval_on_selector_all("#received .act", "cells => cells.map(c => c.textContent)")
              if a != "__heartbeat"]
@@ -169,7 +170,8 @@ def test_pyscript_app(server, watched, output_path, runtime):
     assert (last["account_name"], last["user_name"]) == ("Initech", "Peter Gibbons")
     assert last["account_attributes"]["Create Date"] == "2024-03-01T00:00:00.000Z"
     watched.wait_for_function(
-        "n => [...document.querySelectorAll('#received .act')].filter(c => c.textContent !== '__heartbeat').length >= n",
+        "n => [...document.querySelectorAll('#received .act')]"
+        ".filter(c => c.textContent !== '__heartbeat').length >= n",
         arg=len(expected))
     assert "analytics.track('Pay invoice'" in watched.inner_text("#calls")
     assert watched.inner_text("#stat-runtime") == TABLE[runtime]["label"]

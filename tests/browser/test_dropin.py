@@ -50,7 +50,8 @@ def test_traits_given_before_the_id_are_merged_into_it(loaded):
 
 def test_another_id_replaces_the_traits(loaded):
     run(loaded, "await analytics.identify('u1', {name: 'Ann'}); await analytics.identify('u2', {name: 'Bob'});")
-    assert [call[0]["user"] for call in recorded(loaded, "go")] == [{"id": "u1", "name": "Ann"}, {"id": "u2", "name": "Bob"}]
+    assert [call[0]["user"] for call in recorded(loaded, "go")] == [{"id": "u1", "name": "Ann"},
+                                                                      {"id": "u2", "name": "Bob"}]
 
 
 def test_per_call_opt_out(loaded):
@@ -104,7 +105,8 @@ def test_each_call_resolves_with_its_outcome(loaded):
         await analytics.alias('u9'),
     ];""")
     assert outcomes[0] == {"outcome": "held", "reason": "Totango needs identify() and group() first",
-                           "destinations": {"Totango": {"outcome": "held", "reason": "Totango needs identify() and group() first"}}}
+                           "destinations": {"Totango": {"outcome": "held",
+                                                        "reason": "Totango needs identify() and group() first"}}}
     assert [o["outcome"] for o in outcomes] == ["held", "delivered", "delivered", "delivered", "dropped", "unsupported"]
     assert "got boolean" in outcomes[4]["reason"]
 
@@ -129,7 +131,8 @@ def test_on_once_off_hear_analytics_js_events(loaded):
         await analytics.off('track', onTrack);
         await analytics.track('Not heard');
         await analytics.reset();
-        await analytics.off('group'); await analytics.off('page'); await analytics.off('alias'); await analytics.off('reset');
+        await analytics.off('group'); await analytics.off('page');
+        await analytics.off('alias'); await analytics.off('reset');
         return heard;""")
     page = heard[2]
     assert page[:3] == ["page", "Billing", "Invoices"] and page[3]["path"] == "/b" and page[4] is None
@@ -143,7 +146,8 @@ def test_track_link_and_track_form_bind_listeners(loaded):
         await analytics.identify('u1'); await analytics.group('acme');
         document.getElementById('signup').addEventListener('submit', function (e) { e.preventDefault(); });
         return [
-          await analytics.trackLink(document.getElementById('pricing'), function (el) { return 'Clicked ' + el.textContent; },
+          await analytics.trackLink(document.getElementById('pricing'),
+                                    function (el) { return 'Clicked ' + el.textContent; },
                                     function (el) { return {plan: el.dataset.plan}; }),
           await analytics.trackForm(document.querySelectorAll('form'), 'Signed up', {category: 'Signup'}),
           await analytics.trackClick([], 'Nothing'),
@@ -176,7 +180,9 @@ def test_middleware_can_change_or_drop_a_call(site, server, watched, recorder, r
         }]);
         // Classic analytics.js's form: (payload, integration, next), before each destination's own.
         var everywhere = await analytics.addIntegrationMiddleware(function (payload, integration, next) {
-          if (payload.obj.properties && payload.obj.properties.category) payload.obj.properties.category += ' to ' + integration;
+          if (payload.obj.properties && payload.obj.properties.category) {
+            payload.obj.properties.category += ' to ' + integration;
+          }
           next(payload);
         });
         return [added, forTotango, await analytics.track('Secret'), await analytics.track('shout', {category: 'Loud'}),
@@ -197,7 +203,8 @@ def test_set_anonymous_id_and_user_getters(loaded):
         var outcome = await analytics.setAnonymousId('anon-7');
         await analytics.identify('u1', {name: 'Ann'});
         var user = analytics.user();
-        return [outcome, user.id(), user.traits(), user.anonymousId(), JSON.parse(localStorage.getItem('ajs_anonymous_id'))];""")
+        return [outcome, user.id(), user.traits(), user.anonymousId(),
+                JSON.parse(localStorage.getItem('ajs_anonymous_id'))];""")
     assert result == [{"outcome": "local", "reason": "anonymous id set"}, "u1", {"name": "Ann"}, "anon-7", "anon-7"]
 
 
@@ -215,7 +222,8 @@ def test_debug_logs_visibly_in_javascript_spelling(loaded):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_collector_without_its_global_still_gets_the_calls(site, server, watched, recorder, runtime):
     settings = dict(SETTINGS, trackerUrl=recorder + "?bare=1&delay=6000")  # still loading when Python takes the call
-    calls = RECORDING_HELPERS + "analytics.identify('u1'); analytics.group('acme'); window.last = analytics.track('Paid');"
+    calls = RECORDING_HELPERS + ("analytics.identify('u1'); analytics.group('acme'); "
+                                 "window.last = analytics.track('Paid');")
     watched.goto(server.url + tag_page(site, "bare-" + runtime, runtime, calls, settings=settings))
     assert watched.evaluate("window.last")["outcome"] == "held"  # as Python took it: the collector was loading
     watched.wait_for_function("recorded('track').length > 0")
@@ -241,8 +249,8 @@ def forget_routed(page):
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_a_write_key_fails_clearly_and_preloads_nothing(site, server, watched, runtime):
     load = "window.loading = analytics.load('WRITEKEY123');"
-    watched.goto(server.url + tag_page(site, "writekey-" + runtime, runtime, "window.tracked = analytics.track('Kept');",
-                                       load=load))
+    calls = "window.tracked = analytics.track('Kept');"
+    watched.goto(server.url + tag_page(site, "writekey-" + runtime, runtime, calls, load=load))
     watched.wait_for_function("analytics.status().tracker === 'failed'", timeout=60000)
     loading = watched.evaluate("window.loading")
     assert loading["outcome"] == "dropped" and "serviceId" in loading["reason"]

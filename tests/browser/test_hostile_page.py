@@ -41,7 +41,8 @@ def test_one_unreadable_value_drops_its_call_alone(site, server, watched, runtim
     assert "bootError" not in status
     assert [d["reason"] for d in status["dropped"]] == ["its arguments could not be read: ownKeys trap"]
     assert status["dropped"][0]["call"] == 'identify("u-1")'
-    watched.evaluate("analytics.track('Later before'); analytics.group('acme', %s); analytics.track('Later after');" % PROXY)
+    watched.evaluate("analytics.track('Later before'); analytics.group('acme', %s); analytics.track('Later after');"
+                     % PROXY)
     status = wait_status(watched, "s.delivered === 6")
     assert len(status["dropped"]) == 2
     assert [a[0] for a in activities(wait_pixels(server, 4))] == ["Before", "After", "Later before", "Later after"]
@@ -56,7 +57,8 @@ Object.prototype.polluted = 'x';
 
 
 def test_legacy_page_with_toJSON_and_a_polluted_prototype(site, server, watched, runtime):
-    calls = SIGN_IN + "analytics.page('Billing', 'Invoices', {tags: ['a', 'b']});\nanalytics.track('Legacy', {list: [1, 2]});"
+    calls = SIGN_IN + ("analytics.page('Billing', 'Invoices', {tags: ['a', 'b']});\n"
+                       "analytics.track('Legacy', {list: [1, 2]});")
     watched.goto(server.url + tag_page(site, "legacy-proto-" + runtime, runtime, calls, head=LEGACY))
     records = wait_pixels(server, 3, identified=2)
     assert [a[0] for a in activities(records)] == ["Viewed Billing Page", "Viewed Billing Invoices Page", "Legacy"]
@@ -116,13 +118,15 @@ def test_map_set_regexp_error_and_other_kinds(site, server, watched, runtime):
 
 def test_a_pages_own_Module_survives(site, server, watched, runtime):
     head = "<script>window.Module = {mine: true};</script>"
-    watched.goto(server.url + tag_page(site, "module-" + runtime, runtime, SIGN_IN + "analytics.track('M');", head=head))
+    calls = SIGN_IN + "analytics.track('M');"
+    watched.goto(server.url + tag_page(site, "module-" + runtime, runtime, calls, head=head))
     wait_activity(server, "M")
     assert watched.evaluate("window.Module && window.Module.mine") is True
     assert watched.errors == []
 
 
-SHOWS = "<script>addEventListener('pageshow', function (e) { window.shows = (window.shows || []).concat([e.persisted]); });</script>"
+SHOWS = ("<script>addEventListener('pageshow', function (e) { "
+         "window.shows = (window.shows || []).concat([e.persisted]); });</script>")
 
 
 def test_back_forward_cache_keeps_the_page_and_duplicates_nothing(site, server, browser_type, browser_type_launch_args,

@@ -120,12 +120,14 @@ def test_identify_should_send_traits(loaded):
 
 
 def test_identify_should_convert_dates_to_isostrings(loaded):
-    iso = case(loaded, "var date = new Date(); await analytics.identify('id', {date: date}); return date.toISOString();")
+    iso = case(loaded, "var date = new Date(); await analytics.identify('id', {date: date}); "
+                       "return date.toISOString();")
     assert go(username="id", user={"id": "id", "date": iso}) in recorded(loaded, "go")  # REGION
 
 
 def test_identify_should_alias_a_created_trait(loaded):
-    iso = case(loaded, "var date = new Date(); await analytics.identify('id', {created: date}); return date.toISOString();")
+    iso = case(loaded, "var date = new Date(); await analytics.identify('id', {created: date}); "
+                       "return date.toISOString();")
     assert go(username="id", user={"id": "id", "Create Date": iso}) in recorded(loaded, "go")  # REGION
 
 
@@ -148,7 +150,8 @@ def test_group_should_convert_dates_to_isostrings(loaded):
 
 
 def test_group_should_alias_a_created_property(loaded):
-    iso = case(loaded, "var date = new Date(); await analytics.group('id', {created: date}); return date.toISOString();")
+    iso = case(loaded, "var date = new Date(); await analytics.group('id', {created: date}); "
+                       "return date.toISOString();")
     assert go(account={"id": "id", "Create Date": iso, "plan": "Free"}) in recorded(loaded, "go")  # REGION, PLAN
 
 
@@ -237,8 +240,8 @@ def test_before_loading_initialize_should_create_the_window_totango_object(site,
 def test_before_loading_initialize_should_create_the_window_totango_options_object(site, server, watched, runtime):
     # it.skip in the original ("fails on master"); it passes here.
     settings = dict(OPTIONS, trackerUrl="/missing/totango.js")
-    watched.goto(server.url + tag_page(site, "options-" + runtime, runtime, "window.before = typeof window.totango_options;",
-                                       settings=settings))
+    calls = "window.before = typeof window.totango_options;"
+    watched.goto(server.url + tag_page(site, "options-" + runtime, runtime, calls, settings=settings))
     watched.evaluate("analytics.page('Category', 'Name')")
     assert watched.evaluate("window.before") == "undefined"
     assert watched.evaluate("window.totango_options") == {
@@ -259,7 +262,8 @@ def test_before_loading_initialize_should_call_load(site, server, watched, recor
 @RUNTIME
 def test_before_loading_loaded_should_test_window_totango3(site, server, watched, recorder, runtime):
     calls = "window.before = [typeof window.__totango3, analytics.status().tracker];"
-    watched.goto(server.url + tag_page(site, "loaded-" + runtime, runtime, calls, settings=dict(OPTIONS, trackerUrl=recorder)))
+    settings = dict(OPTIONS, trackerUrl=recorder)
+    watched.goto(server.url + tag_page(site, "loaded-" + runtime, runtime, calls, settings=settings))
     assert watched.evaluate("window.before") == ["undefined", "booting"]
     watched.wait_for_function("analytics.status().tracker === 'ready'")
     assert watched.evaluate("typeof window.__totango3") == "object"
@@ -268,6 +272,8 @@ def test_before_loading_loaded_should_test_window_totango3(site, server, watched
 
 @RUNTIME
 def test_loading_should_load(site, server, watched, recorder, runtime):
-    watched.goto(server.url + tag_page(site, "load-" + runtime, runtime, "", settings=dict(OPTIONS, trackerUrl=recorder)))
-    assert watched.evaluate("new Promise(function (done) { analytics.ready(function () { done('ready'); }); })") == "ready"
+    settings = dict(OPTIONS, trackerUrl=recorder)
+    watched.goto(server.url + tag_page(site, "load-" + runtime, runtime, "", settings=settings))
+    ready = "new Promise(function (done) { analytics.ready(function () { done('ready'); }); })"
+    assert watched.evaluate(ready) == "ready"
     assert watched.errors == []

@@ -3,8 +3,8 @@ with slow and failing collectors: every event reaches the collector exactly once
 
 Tabs close as a user closes them (unload handlers run; Playwright's plain
 ``close()`` is a crash, which loses calls made before Python booted: they
-exist only in that page's memory). Seeded: a failure names its seed. At the end every tab is closed and a last one opened,
-as a visitor coming back: it adopts whatever the closed tabs left undelivered.
+exist only in that page's memory). Seeded: a failure names its seed. At the end every tab is
+closed and a last one opened, as a visitor coming back: it adopts whatever the closed tabs left undelivered.
 """
 
 import random

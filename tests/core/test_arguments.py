@@ -23,7 +23,8 @@ def test_page_shapes():
     m = arguments.page(["Home", {"p": 1}, {"o": 1}])
     assert (m["category"], m["name"], m["properties"], m["options"]) == (None, "Home", {"p": 1}, {"o": 1})
     m = arguments.page(["Cat", "Name", {"p": 1}, {"o": 1}, cb])
-    assert (m["category"], m["name"], m["properties"], m["options"], m["callback"]) == ("Cat", "Name", {"p": 1}, {"o": 1}, cb)
+    assert (m["category"], m["name"], m["properties"], m["options"], m["callback"]) == (
+        "Cat", "Name", {"p": 1}, {"o": 1}, cb)
     m = arguments.page([cb])
     assert (m["name"], m["callback"]) == (None, cb)
 

@@ -46,13 +46,15 @@ ROWS = [
     ("identify", ["u1", cyclic()], [("go", "user", {"id": "u1", "name": "loop"})], "cycle"),
     ("identify", ["u1", {"obj": Opaque(), "ok": 1}], [("go", "user", {"id": "u1", "ok": 1})], "cannot be sent"),
     ("identify", ["u1", {"n": float("inf")}], [("go", "user", {"id": "u1"})], "finite number"),
-    ("identify", ["u1", {"__x": {"__totango_py_skipped__": "a function"}}], [("go", "user", {"id": "u1"})], "a function"),
+    ("identify", ["u1", {"__x": {"__totango_py_skipped__": "a function"}}], [("go", "user", {"id": "u1"})],
+     "a function"),
     ("identify", ["u" * 101], [("go", "user", {"id": "u" * 101})], "at most 100"),
     ("group", ["g" * 481], [("go", "account", {"id": "g" * 481, "plan": "Free"})], "at most 480"),
     ("track", ["a" * 191], [("track", "a" * 191, None, "id", "id")], "at most 190"),
     ("track", ["e", {"category": "m" * 101}], [("track", "e", "m" * 101, "id", "id")], "at most 100"),
     ("identify", ["u1", {"bio": "b" * 256}], [("go", "user", {"id": "u1", "bio": "b" * 256})], "at most 255"),
-    ("group", ["g1", {"about": "b" * 513}], [("go", "account", {"id": "g1", "about": "b" * 513, "plan": "Free"})], "at most 512"),
+    ("group", ["g1", {"about": "b" * 513}], [("go", "account", {"id": "g1", "about": "b" * 513, "plan": "Free"})],
+     "at most 512"),
 ]
 
 

@@ -104,10 +104,12 @@ def test_every_call_accounted_for():
     analytics, transport, _, _ = make(auto_ready=False, holdLimit=2)
     calls = 0
     for n in range(4):
-        analytics.track("t%d" % n); calls += 1
-    analytics.identify(None); calls += 1
-    analytics.identify("u"); calls += 1
-    analytics.group("g"); calls += 1
+        analytics.track("t%d" % n)
+        calls += 1
+    analytics.identify(None)
+    analytics.identify("u")
+    analytics.group("g")
+    calls += 3
     status = analytics.status()
     # t0,t1 dropped by the bound; identify(None) dropped; identify, group, t2, t3 wait.
     assert status["dropped_count"] + len(status["waiting_for_collector"]) + len(status["held_for_account"]) == calls

@@ -68,7 +68,8 @@ def test_activity_held_for_an_account_is_adopted_and_released():
 
 def test_keys_of_older_versions_belong_to_nobody_and_are_adopted():
     storage = MemoryStorage()
-    storage.set("totango_py_outbox", json.dumps([{"command": ["track", "Old", None, "acme", "u1"], "call": 'track("Old")'}]))
+    storage.set("totango_py_outbox",
+                json.dumps([{"command": ["track", "Old", None, "acme", "u1"], "call": 'track("Old")'}]))
     b, b_wire, _ = tab(storage, MemoryLocks())
     assert b_wire.sent == [("track", "Old", None, "acme", "u1")]
     assert storage.get("totango_py_outbox") is None

@@ -28,7 +28,8 @@ def test_scenario_identical_on_micropython_and_cpython(shipped):
 
 
 def assert_identical(bundle):
-    """The scenario's output on MicroPython (package files from the zip ``bundle``, else the sources) equals CPython's."""
+    """The scenario's output on MicroPython (package files from the zip ``bundle``, else the sources)
+    equals CPython's."""
     assert os.path.isdir(os.path.join(ROOT, "node_modules", "@micropython")), \
         "node_modules missing: run `npm ci` (python3 build.py test does it)"
     micropython = subprocess.run(["node", RUNNER, ROOT] + ([bundle] if bundle else []),

@@ -27,9 +27,7 @@ if sys.implementation.name == "micropython":
     _run_sync = None
     RUNTIME = "micropython"
 else:
-    from pyodide.ffi import create_proxy as _create_proxy
-    from pyodide.ffi import jsnull as _jsnull
-    from pyodide.ffi import run_sync as _run_sync
+    from pyodide.ffi import create_proxy as _create_proxy, jsnull as _jsnull, run_sync as _run_sync
 
     RUNTIME = "pyodide"
 

@@ -13,11 +13,10 @@ import js
 
 from .. import analytics, spool
 from ..journal import describe
-from ..settings import SettingsError
 from ..ports import dropped
+from ..settings import SettingsError
 from ..vocabulary import CALLBACK as _FN, KEPT_METHODS, QUEUE_KEY, SKIPPED
 from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
-
 
 _SLICE = 10     # calls taken from the queue at a time
 _BUDGET_MS = 5  # then yield to the page, so a burst never makes a long task
@@ -38,7 +37,7 @@ def _kept(stored):
 def _replay():
     """Handle a slice of the kept calls (never this page's: no page functions by reference)."""
     queue = js.window.analytics
-    with spool.batch():
+    with spool.Batch():
         for item in _backlog[:_SLICE]:
             _handle(queue, item, by_reference=False)
     del _backlog[:_SLICE]
@@ -97,7 +96,7 @@ def _slice():
     queue = js.window.analytics
     items = json.loads(str(queue._take(_SLICE)))
     if items:
-        with spool.batch():
+        with spool.Batch():
             outcomes = [_handle(queue, item) for item in items]
         queue._settle(json.dumps(outcomes))
     return len(items) == _SLICE
