@@ -6,6 +6,8 @@ OUTBOX_KEY: str
 HELD_KEY: str
 MODULE_KEY: str
 OUTBOX_CHARS: int
+LISTED: int
+STEP: int
 NEEDS_ACCOUNT: str
 
 class TotangoDestination(Destination):

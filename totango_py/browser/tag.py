@@ -23,7 +23,7 @@ _BUDGET_MS = 5  # then yield to the page, so a burst never makes a long task
 
 # Calls another tab (or this one, before the back/forward cache) kept at pagehide, not yet
 # handled: they come before this page's queue, a slice at a time.
-_backlog = []
+_backlog = []  # type: list[list[object]]
 _resuming = False  # a drain is due once this tab is settled
 _pacing = False    # in the worker: the rest of the queue is being drained, a slice an answer
 
