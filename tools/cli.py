@@ -58,8 +58,8 @@ wheel, MicroPython under Node) and browser (Playwright in Chromium).
 
 TEST_CORE = """\
 With --core: the checks and tests/core only, in seconds. Nothing is built and neither npm
-packages nor Chromium are installed: only pytest, ruff and mypy into .venv/, at the versions
-requirements-dev.txt pins.
+packages nor Chromium are installed: only pytest, ruff, mypy and urllib3 (stubtest imports
+totango_py.server) into .venv/, at the versions requirements-dev.txt pins.
 """
 
 

