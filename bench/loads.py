@@ -9,7 +9,8 @@ from settings import AJS, COLLECTOR, EXPECTED_ACTIVITIES, TRACK_SETTLE_S, boot_t
 from stats import fmt, summarise
 
 SUMMARY_KEYS = ["ready_ms", "first_pixel_ms", "first_pixel_page_ms", "all_activities_ms", "long_task_total_ms",
-                "long_task_max_ms", "main_thread_ms", "tag_main_thread_ms", "tag_wire_bytes_gzip", "tag_requests", "tag_wire_bytes", "tag_transfer_bytes_rt",
+                "long_task_max_ms", "main_thread_ms", "tag_main_thread_ms", "tag_wire_bytes_gzip", "tag_requests",
+                "tag_wire_bytes", "tag_transfer_bytes_rt",
                 "tag_body_bytes_rt", "tag_decoded_bytes_rt", "foreign_cpu_percent"]
 
 

@@ -11,7 +11,8 @@ PROFILE_INTRO = (
     "in `status().times` (`bootStart`, `runtimeReady`, `filesWritten`, `coreImported`, `bridgeImported`, "
     "`pythonReady`) of the cold runs; each Python step starts with a yield to the page (a message on a "
     "MessageChannel). import: each module of the shipped package imported after the modules it "
-    "imports, timed one by one in an interpreter started on a page without the tag. Trace: one Chrome trace of a cold boot per runtime (V8 and wasm events of the "
+    "imports, timed one by one in an interpreter started on a page without the tag. Trace: one Chrome "
+    "trace of a cold boot per runtime (V8 and wasm events of the "
     "page's renderer).")
 
 

@@ -88,7 +88,8 @@ def load(python, kind, receiver, events, workers):
     watch = CpuWatch()
     env = dict(os.environ, NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     done = subprocess.run([python, LOAD, kind, "--url", receiver.url, "--events", str(events),
-                           "--workers", str(workers), "--warm-up", str(warm_up)], capture_output=True, text=True, env=env, timeout=3600)
+                           "--workers", str(workers), "--warm-up", str(warm_up)],
+                          capture_output=True, text=True, env=env, timeout=3600)
     if done.returncode:
         sys.exit("%s load failed:\n%s" % (kind, done.stderr[-3000:]))
     result = json.loads(done.stdout)

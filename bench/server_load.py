@@ -107,6 +107,7 @@ def burst(args):
     """As many calls as the caller can make, far more than the queue holds: memory must stay flat."""
     sys.path.insert(0, ROOT)
     import urllib3
+
     from totango_py.server import Client
 
     dropped = [0]

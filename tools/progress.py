@@ -1,5 +1,6 @@
 """What the build is doing, and how long each long step took."""
 
+import contextlib
 import functools
 import os
 import subprocess
@@ -13,21 +14,18 @@ def log(message):
     print("[build] " + message, flush=True)
 
 
-class step:
+@contextlib.contextmanager
+def step(what):
     """``with step("npm ci: ...")``: announces the step, then says how long it took (or that it failed)."""
-
-    def __init__(self, what):
-        self.what = what
-
-    def __enter__(self):
-        log(self.what + " ...")
-        self.started = time.monotonic()
-        return self
-
-    def __exit__(self, kind, error, trace):
-        took = time.monotonic() - self.started
-        log("%s %s in %.1f s" % (self.what.split(":")[0], "failed" if kind else "done", took))
-        return False
+    log(what + " ...")
+    started = time.monotonic()
+    failed = True
+    try:
+        yield
+        failed = False
+    finally:
+        took = time.monotonic() - started
+        log("%s %s in %.1f s" % (what.split(":")[0], "failed" if failed else "done", took))
 
 
 def timed(what):

@@ -2,11 +2,21 @@
 from typing import Any, Iterable
 
 from . import client
-from .ownership import Owner
 from .destination import TotangoDestination as TotangoDestination
-from .ports import (ContextPort, Destination as Destination, LifecyclePort, ListLogger as ListLogger, LoggerPort, PacerPort,
-                    ManualLifecycle as ManualLifecycle, MemoryStorage as MemoryStorage,
-                    RecordingTransport as RecordingTransport, StoragePort, TransportPort)
+from .ownership import Owner
+from .ports import (
+    ContextPort,
+    Destination as Destination,
+    LifecyclePort,
+    ListLogger as ListLogger,
+    LoggerPort,
+    ManualLifecycle as ManualLifecycle,
+    MemoryStorage as MemoryStorage,
+    PacerPort,
+    RecordingTransport as RecordingTransport,
+    StoragePort,
+    TransportPort,
+)
 from .settings import SettingsError as SettingsError
 
 __version__: str

@@ -2,8 +2,17 @@ from typing import Any, Callable, Iterable
 
 from .local_calls import LocalCalls
 from .ownership import Owner
-from .ports import (ContextPort, Destination, LifecyclePort, LinksPort, LoggerPort, Outcome, PacerPort,
-                    StoragePort, TransportPort)
+from .ports import (
+    ContextPort,
+    Destination,
+    LifecyclePort,
+    LinksPort,
+    LoggerPort,
+    Outcome,
+    PacerPort,
+    StoragePort,
+    TransportPort,
+)
 from .state import View
 
 # At run time the LocalCalls methods (vocabulary.LATER_METHODS) are found on first use, by __getattr__.

@@ -240,7 +240,8 @@ class TotangoDestination(Destination):
             self.journal.drop(call, reason)
             return dropped(reason)
         self.delivered += 1
-        self.journal.log("debug", "%s → totango.%s(%s)" % (call, command[0], ", ".join(js_text(a) for a in command[1:])))
+        self.journal.log("debug", "%s → totango.%s(%s)" % (
+            call, command[0], ", ".join(js_text(a) for a in command[1:])))
         return DELIVERED
 
     def _send(self, commands, call):

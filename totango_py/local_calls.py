@@ -64,16 +64,16 @@ class LocalCalls:
         return self._local(describe("off", [event]), local("%d listener(s) removed" % removed))
 
     # -- links and forms ---------------------------------------------------
-    def trackLink(self, elements=None, event=None, properties=None):  # noqa: N802
+    def trackLink(self, elements=None, event=None, properties=None):
         """Track ``event`` on each click of the links (no navigation delay: the queue persists)."""
         return _bind(self, "trackLink", "click", elements, event, properties)
 
-    def trackForm(self, elements=None, event=None, properties=None):  # noqa: N802
+    def trackForm(self, elements=None, event=None, properties=None):
         """Track ``event`` on each submit of the forms."""
         return _bind(self, "trackForm", "submit", elements, event, properties)
 
-    trackClick = trackLink  # noqa: N815  (analytics.js classic's older names)
-    trackSubmit = trackForm  # noqa: N815
+    trackClick = trackLink  # analytics.js classic's older names
+    trackSubmit = trackForm
 
     # -- settings of the call path -------------------------------------------
     def timeout(self, milliseconds=None):
@@ -82,7 +82,7 @@ class LocalCalls:
         return self._local(describe("timeout", [milliseconds]),
                            local("callbacks run once their call is handled; no timeout is needed"))
 
-    def setAnonymousId(self, anonymous_id=None):  # noqa: N802
+    def setAnonymousId(self, anonymous_id=None):
         """Set the anonymous id (``ajs_anonymous_id``), as analytics.js."""
         call = describe("setAnonymousId", [anonymous_id])
         if self.settings is None:
@@ -94,14 +94,14 @@ class LocalCalls:
         self.identity.set_anonymous_id(value)
         return self._local(call, local("anonymous id set"))
 
-    def addSourceMiddleware(self, function=None):  # noqa: N802
+    def addSourceMiddleware(self, function=None):
         """Run ``function`` on every call before any destination; it may change or drop the call."""
         if not callable(function):
             return self._bad("addSourceMiddleware()", "needs a function, got %s" % _js_type(function))
         _middleware(self).source.append(function)
         return self._local("addSourceMiddleware()", local("source middleware added"))
 
-    def addIntegrationMiddleware(self, function=None):  # noqa: N802
+    def addIntegrationMiddleware(self, function=None):
         """Classic analytics.js's: ``function(payload, integration, next)`` runs on every call before
         each destination (ahead of its destination middleware); it may change or drop the call."""
         if not callable(function):
@@ -109,7 +109,7 @@ class LocalCalls:
         _middleware(self).integration.append(function)
         return self._local("addIntegrationMiddleware()", local("integration middleware added"))
 
-    def addDestinationMiddleware(self, name=None, *functions):  # noqa: N802
+    def addDestinationMiddleware(self, name=None, *functions):
         """Run the functions on every call before destination ``name``; they may change or drop it."""
         functions = _functions(functions)
         call = describe("addDestinationMiddleware", [name])

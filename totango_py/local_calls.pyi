@@ -2,6 +2,9 @@ from typing import Any, Callable
 
 from .ports import Outcome
 
+NO_PLUGINS: str
+NO_SCREENS: str
+
 class LocalCalls:
     def alias(self, *args: Any) -> Outcome: ...
     def screen(self, *args: Any) -> Outcome: ...

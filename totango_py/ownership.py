@@ -37,7 +37,9 @@ import time
 
 from . import storage as keys
 from .ports import Pacer
-from .vocabulary import LEFT_KEY, TAB_LOCK_PREFIX as LOCK_PREFIX, WORK_PREFIX as PREFIX
+from .vocabulary import LEFT_KEY, TAB_LOCK_PREFIX as LOCK_PREFIX, WORK_PREFIX
+
+PREFIX = WORK_PREFIX            # the stored work keys' prefix
 LEASE_MS = 180000              # longer than a background tab's once-a-minute timers
 
 

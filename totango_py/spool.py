@@ -8,7 +8,7 @@ little, in time and in memory:
   their own (``<kind>.<n>:<tab>``, see ``ownership``): adding rewrites only the
   last piece, delivering takes from the first. Each entry keeps its JSON text,
   so a piece is written by joining texts rather than encoding it again; inside
-  ``batch()`` a piece is written once however often it changed.
+  ``Batch()`` a piece is written once however often it changed.
 * Memory: MicroPython in a page collects garbage each time control returns to
   the page, over everything alive. So only the first piece (being taken) and
   the last ones (being filled) stay in memory; the pieces between live in
@@ -28,8 +28,8 @@ _FILLING = 2  # the last pieces, kept in memory while calls are added
 _batch = {"depth": 0, "dirty": []}
 
 
-class batch:
-    """``with spool.batch():`` pieces changed inside are written once, when it ends: for a
+class Batch:
+    """``with spool.Batch():`` pieces changed inside are written once, when it ends: for a
     slice of calls handled in one task (nothing can happen to the page in between)."""
 
     def __enter__(self):

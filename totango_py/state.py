@@ -34,7 +34,7 @@ class View:
     def traits(self):
         return dict(self._traits)
 
-    def anonymousId(self):  # noqa: N802  (analytics.js's name)
+    def anonymousId(self):
         return self._anonymous_id
 
 

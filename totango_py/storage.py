@@ -9,12 +9,13 @@ values in localStorage and raw (or URL-encoded JSON) values in cookies;
 import json
 
 from .ports import MemoryStorage  # noqa: F401  (kept importable from here)
-from .vocabulary import ANONYMOUS_ID_KEY as ANONYMOUS_ID, GROUP_KEYS, USER_KEYS
+from .vocabulary import ANONYMOUS_ID_KEY, GROUP_KEYS, USER_KEYS
 
 USER_ID = USER_KEYS["id"]
 USER_TRAITS = USER_KEYS["traits"]
 GROUP_ID = GROUP_KEYS["id"]
 GROUP_TRAITS = GROUP_KEYS["traits"]
+ANONYMOUS_ID = ANONYMOUS_ID_KEY
 
 
 def _unquote(text):

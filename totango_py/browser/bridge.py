@@ -11,7 +11,6 @@ from .pacer import PagePacer
 from .storage import BrowserStorage
 from .transport import BrowserTransport
 
-
 # The tag sets it to the name the snippet gave this tab (its queue kept at
 # pagehide is stored under that name); a PyScript app gets a name of its own.
 tab = None

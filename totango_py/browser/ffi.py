@@ -27,9 +27,12 @@ if sys.implementation.name == "micropython":
     _run_sync = None
     RUNTIME = "micropython"
 else:
-    from pyodide.ffi import create_proxy as _create_proxy
-    from pyodide.ffi import jsnull as _jsnull
-    from pyodide.ffi import run_sync as _run_sync
+    # mypy reads both branches: _jsnull and _run_sync are MicroPython's Nones above.
+    from pyodide.ffi import (  # type: ignore[no-redef]
+        create_proxy as _create_proxy,
+        jsnull as _jsnull,
+        run_sync as _run_sync,
+    )
 
     RUNTIME = "pyodide"
 

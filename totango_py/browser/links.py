@@ -5,8 +5,6 @@ delayed: a call made as the page is left stays in the snippet's queue (kept in
 localStorage) and goes out from the next page.
 """
 
-import js
-
 from . import ffi
 
 

@@ -23,8 +23,8 @@ from .lifecycle import PageLifecycle
 from .locks import page_locks
 from .pacer import PagePacer
 
-_effects = []
-_stored_at = {}  # storage key -> where its latest write is in _effects
+_effects = []  # type: list[list[object] | None]
+_stored_at = {}  # type: dict[str, int]  # storage key -> where its latest write is in _effects
 
 
 def effect(*parts):

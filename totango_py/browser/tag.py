@@ -13,18 +13,17 @@ import js
 
 from .. import analytics, spool
 from ..journal import describe
-from ..settings import SettingsError
 from ..ports import dropped
+from ..settings import SettingsError
 from ..vocabulary import CALLBACK as _FN, KEPT_METHODS, QUEUE_KEY, SKIPPED
 from . import bridge, ffi  # (bridge: imported now, used by load, so start stays short)
-
 
 _SLICE = 10     # calls taken from the queue at a time
 _BUDGET_MS = 5  # then yield to the page, so a burst never makes a long task
 
 # Calls another tab (or this one, before the back/forward cache) kept at pagehide, not yet
 # handled: they come before this page's queue, a slice at a time.
-_backlog = []
+_backlog = []  # type: list[list[object]]
 _resuming = False  # a drain is due once this tab is settled
 _pacing = False    # in the worker: the rest of the queue is being drained, a slice an answer
 
@@ -38,7 +37,7 @@ def _kept(stored):
 def _replay():
     """Handle a slice of the kept calls (never this page's: no page functions by reference)."""
     queue = js.window.analytics
-    with spool.batch():
+    with spool.Batch():
         for item in _backlog[:_SLICE]:
             _handle(queue, item, by_reference=False)
     del _backlog[:_SLICE]
@@ -65,7 +64,7 @@ def _resume():
     if ffi.forward is not None:
         _drain(True)
     else:
-        ffi.snippet_attr("_kick")()
+        ffi.call(js.window.analytics, "_kick")
 
 
 def _drain(everything=False, *_):
@@ -97,7 +96,7 @@ def _slice():
     queue = js.window.analytics
     items = json.loads(str(queue._take(_SLICE)))
     if items:
-        with spool.batch():
+        with spool.Batch():
             outcomes = [_handle(queue, item) for item in items]
         queue._settle(json.dumps(outcomes))
     return len(items) == _SLICE

@@ -18,8 +18,14 @@ on CPython it sends through this package's ``collector``.
 """
 
 from .client import Client
-from .errors import (ClientClosedError, DeliveryError, MessageError, MissingFieldError, QueueFullError,
-                     UnsupportedMessageError)
+from .errors import (
+    ClientClosedError,
+    DeliveryError,
+    MessageError,
+    MissingFieldError,
+    QueueFullError,
+    UnsupportedMessageError,
+)
 
 _client = None
 

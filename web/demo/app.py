@@ -76,7 +76,8 @@ def sign_in(event):
         return str(by_id("f-" + name).value).strip()
 
     call("identify", value("userId"), {"email": value("email"), "name": value("name")})
-    call("group", value("companyId"), {"name": value("companyName"), "plan": value("plan"), "created": value("created")})
+    call("group", value("companyId"),
+         {"name": value("companyName"), "plan": value("plan"), "created": value("created")})
     show_account()
 
 
