@@ -25,8 +25,24 @@ import sys
 import tempfile
 import time
 
-from settings import (AJS, AJS_UMD, BURST_CAP_S, BURST_DELAY_MS, CACHE_CONTROL, DIST_TAG, EXIT_DELAYS, LINK, MPY,
-                      PYO, QUICK_RESULTS, RESULTS, ROOT, TRACK_SETTLE_S, VARIANTS, log)
+from settings import (
+    AJS,
+    AJS_UMD,
+    BURST_CAP_S,
+    BURST_DELAY_MS,
+    CACHE_CONTROL,
+    DIST_TAG,
+    EXIT_DELAYS,
+    LINK,
+    MPY,
+    PYO,
+    QUICK_RESULTS,
+    RESULTS,
+    ROOT,
+    TRACK_SETTLE_S,
+    VARIANTS,
+    log,
+)
 
 sys.path.insert(1, ROOT)
 

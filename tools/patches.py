@@ -70,7 +70,8 @@ PINNED = {
         # FS errors as a release build makes them: not an Error (no stack trace captured) and no
         # message looked up in the wasm. Every import probes paths that do not exist: milliseconds.
         Patch("diagnostic FS errors", literal(
-            'ErrnoError:class extends Error{name="ErrnoError";constructor(errno){for(var key in super(runtimeInitialized?'
+            'ErrnoError:class extends Error{name="ErrnoError";constructor(errno){'
+            'for(var key in super(runtimeInitialized?'
             '(errno=>UTF8ToString(_strerror(errno)))(errno):""),this.errno=errno,ERRNO_CODES)if(ERRNO_CODES[key]===errno)'
             '{this.code=key;break}}}'),
             'ErrnoError:class{name="ErrnoError";constructor(errno){this.errno=errno}}', removes="abea6d9ce70a"),

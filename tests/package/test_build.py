@@ -14,8 +14,8 @@ import zipfile
 
 import pytest
 
-from paths import DIST, ROOT
 import tools.tag
+from paths import DIST, ROOT
 from tools import patching
 from tools.bundles import LATER_MODULES, WORKER_MODULES, python_sources
 from tools.files import content_hash
@@ -188,7 +188,8 @@ def test_a_runtime_version_without_pinned_patches_fails_the_build():
         patching.patch_files(MICROPYTHON, "1.99.0", texts)
     message = str(stopped.value)
     assert message.startswith("build failed:")
-    assert all(part in message for part in (MICROPYTHON, "1.99.0", "tools/patches.py", "%s@%s" % (MICROPYTHON, version)))
+    expected = (MICROPYTHON, "1.99.0", "tools/patches.py", "%s@%s" % (MICROPYTHON, version))
+    assert all(part in message for part in expected)
 
 
 @pytest.mark.parametrize("package, name", [
