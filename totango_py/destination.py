@@ -262,21 +262,21 @@ class TotangoDestination(Destination):
 
     def _keep(self, commands, call):
         """Into the outbox; a newer state of an entity whose go still waits is merged into it."""
-        rest = []
+        rest, states = [], []
         for command in commands:
             state = _state_of(command)
             if command[0] == "clear":
                 self._latest = {}  # nothing before a clear() is merged with what follows it
             if state is None or not self._merge(state, command, call):
                 rest.append(command)
+                if state is not None:
+                    states.append(state)
         if not rest:
             return
         item = entry(rest, call)
         piece = self.outbox.add(item)
-        for command in rest:
-            state = _state_of(command)
-            if state is not None:
-                self._latest[state[0]] = (state[1], item, piece)
+        for kind, entity in states:
+            self._latest[kind] = (entity, item, piece)
         self._bound_outbox()
 
     def _merge(self, state, command, call):
