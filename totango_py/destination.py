@@ -141,8 +141,10 @@ class TotangoDestination(Destination):
 
     def _failed(self, reason):
         self.state = "failed"
-        self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept"
-                         % (reason, len(self.outbox) + len(self.held)))
+        # Calls the page makes after the failure (a queue still being drained) are kept too.
+        kept = len(self.outbox) + len(self.held)
+        self.journal.log("error", "Totango collector failed to load (%s); %d call(s) kept so far, and every "
+                         "later one: status().waiting_for_collector lists them" % (reason, kept))
 
     # -- work of this tab and of tabs that are gone ------------------------------
     def _adopt_outbox(self, stored):

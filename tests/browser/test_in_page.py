@@ -97,7 +97,10 @@ analytics.track('Kept');"""
     assert status["waiting_for_collector"] == ['identify("u-42", {…})', 'group("initech", {…})', 'track("Kept")']
     assert watched.evaluate("failures.length") == 1 and "could not be loaded" in watched.evaluate("failures[0]")
     assert watched.errors == []
-    assert any("failed to load" in text for kind, text in watched.console_lines if kind == "error")
+    errors = [text for kind, text in watched.console_lines if kind == "error" and "failed to load" in text]
+    # It counts what is kept when it fails (the queue may still be draining), and says later calls are kept too.
+    kept = int(errors[0].split("; ")[-1].split(" call(s) kept so far")[0]) if errors else -1
+    assert 0 <= kept <= 3 and errors[0].endswith("and every later one: status().waiting_for_collector lists them")
 
 
 def test_ids_left_by_analytics_js_are_picked_up(site, server, watched, runtime):

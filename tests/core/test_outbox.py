@@ -201,7 +201,8 @@ def test_a_page_call_is_listed_once_and_failure_counts_calls():
         'identify("u1")', 'group("acme")', 'page("Billing", "Invoices")', 'page("Billing", "Invoices")',
         'page("Billing", "Invoices")', 'track("Paid")']
     transport.fail("404")
-    assert logger.messages("error") == ["[totango_py] Totango collector failed to load (404); 6 call(s) kept"]
+    assert logger.messages("error") == ["[totango_py] Totango collector failed to load (404); 6 call(s) kept so far, "
+                                        "and every later one: status().waiting_for_collector lists them"]
 
 
 def test_calls_during_a_paced_flush_go_behind_it():
